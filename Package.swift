@@ -1,0 +1,73 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// CLICKBRIDGE_CORE_ONLY=1 builds only the button layer (C modules, Presses, Lines and their tests),
+// without the server and client dependencies. It is for fast iteration on the button layer; CI and
+// the README build the whole package.
+let coreOnly = Context.environment["CLICKBRIDGE_CORE_ONLY"] == "1"
+
+let coreTargets: [Target] = [
+    .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+    .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
+    .target(name: "Presses"),
+    .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev"]),
+    .testTarget(name: "PressesTests", dependencies: ["Presses"]),
+    .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses"]),
+]
+
+let serviceTargets: [Target] = [
+    .target(name: "OneClick", dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .target(name: "ClaimService", dependencies: [
+        "OneClick",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .target(name: "Bridge", dependencies: [
+        "Lines", "Presses", "OneClick", "ClaimService",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    ]),
+    .executableTarget(name: "clickbridge", dependencies: [
+        "Bridge", "ClaimService", "OneClick", "Lines", "Presses",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
+    .testTarget(name: "OneClickTests", dependencies: ["OneClick"]),
+    .testTarget(name: "ClaimServiceTests", dependencies: [
+        "ClaimService", "OneClick",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+    ]),
+    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "ClaimService", "OneClick", "Lines", "Presses"]),
+]
+
+let package = Package(
+    name: "ClickBridge",
+    platforms: [.macOS(.v15)],
+    products: coreOnly ? [
+        .library(name: "Presses", targets: ["Presses"]),
+        .library(name: "Lines", targets: ["Lines"]),
+    ] : [
+        .library(name: "Presses", targets: ["Presses"]),
+        .library(name: "Lines", targets: ["Lines"]),
+        .library(name: "OneClick", targets: ["OneClick"]),
+        .executable(name: "clickbridge", targets: ["clickbridge"]),
+    ],
+    dependencies: coreOnly ? [] : [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: coreOnly ? coreTargets : coreTargets + serviceTargets
+)

@@ -1,0 +1,1 @@
+// The Bridge target; see DESIGN.md.

@@ -1,0 +1,1 @@
+// The ClaimService target; see DESIGN.md.

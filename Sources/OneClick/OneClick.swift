@@ -1,0 +1,1 @@
+// The OneClick target; see DESIGN.md.

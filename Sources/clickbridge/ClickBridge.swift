@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct ClickBridge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clickbridge",
+        abstract: "Turn a button on a Linux machine into an IoT 1-Click device.",
+        subcommands: [
+            Demo.self, Serve.self, Run.self, Status.self,
+            Listen.self, Record.self, Replay.self, Doctor.self,
+            Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self,
+        ]
+    )
+}
