@@ -12,6 +12,8 @@ let coreTargets: [Target] = [
     .target(name: "Presses"),
     .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev"]),
     .testTarget(name: "PressesTests", dependencies: ["Presses"]),
+    // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
+    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"], path: "Benchmarks/ClickBridgeBench"),
     .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses"]),
 ]
 

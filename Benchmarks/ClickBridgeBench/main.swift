@@ -1,0 +1,14 @@
+import Glibc
+
+// Benchmarks of the button layer. Run a release build:
+//   swift run -c release clickbridge-bench <name>
+// Each benchmark prints its figures; BENCHMARKS.md records them with the command.
+
+let benchmarks: [String: () throws -> Void] = [:]
+
+let args = CommandLine.arguments.dropFirst()
+guard let name = args.first, let bench = benchmarks[name] else {
+    print("usage: clickbridge-bench <\(benchmarks.keys.sorted().joined(separator: "|"))>")
+    exit(2)
+}
+try bench()
