@@ -122,7 +122,12 @@ import Testing
     }
 
     @Test func maximumTimestampIsExact() throws {
-        let t = try TraceReader.read(text: "clickbridge-trace 1\nbutton b\n9223372036.854775807 b 1\n")
-        #expect(t.edges[0].edge.time.nanoseconds == Int64.max)
+        let t = try TraceReader.read(text: "clickbridge-trace 1\nbutton b\n4611686018.427387903 b 1\n")
+        #expect(t.edges[0].edge.time.nanoseconds == TraceLimits.maxTimestamp)
+        #expect(throws: TraceError.self) { try TraceReader.read(text: "clickbridge-trace 1\nbutton b\n4611686018.427387904 b 1\n") }
+        // The largest time replays without overflow, even with the longest timing.
+        var trace = t
+        trace.timing = PressTiming(debounce: TraceLimits.maxDuration, long: TraceLimits.maxDuration, doubleWindow: TraceLimits.maxDuration)
+        _ = TraceReplay.presses(of: trace)
     }
 }
