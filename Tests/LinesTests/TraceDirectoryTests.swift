@@ -44,3 +44,39 @@ enum TraceFiles {
         #expect(problems.isEmpty, "\(name):\n\(problems.joined(separator: "\n"))")
     }
 }
+
+/// The self-check can fail: wrong, missing and extra presses are all reported.
+@Suite struct TraceExpectationTests {
+    static let clean = SimulatedButton(name: "b").click(.milliseconds(120)).trace // SINGLE 0 → 520 ms
+
+    func check(_ lines: String) throws -> [String] {
+        var text = NativeTraceWriter.document(Self.clean)
+        text = text.replacingFirst("polarity active-high\n", "polarity active-high\n" + lines)
+        let t = try TraceReader.read(text: text)
+        return t.mismatches(TraceReplay.presses(of: t))
+    }
+
+    @Test func rightExpectationPasses() throws {
+        #expect(try check("expect SINGLE b pressedAt=0 decidedAt=0.520\n").isEmpty)
+        #expect(try check("expect SINGLE b pressedAt=0 decidedAt=0.5209 tolerance=1ms\n").isEmpty)
+    }
+
+    @Test func wrongTimeTypeOrButtonFails() throws {
+        #expect(try check("expect SINGLE b pressedAt=0 decidedAt=0.523\n").count == 1)
+        #expect(try check("expect SINGLE b pressedAt=0 decidedAt=0.523 tolerance=5ms\n").isEmpty)
+        #expect(try check("expect DOUBLE b pressedAt=0 decidedAt=0.520\n").count == 1)
+        #expect(try check("expect SINGLE c pressedAt=0 decidedAt=0.520\n").count == 2) // c missing, b unexpected
+    }
+
+    @Test func missingAndExtraPressesFail() throws {
+        #expect(try check("expect SINGLE b pressedAt=0 decidedAt=0.520\nexpect SINGLE b pressedAt=1 decidedAt=1.520\n").count == 1)
+        #expect(try check("expect none\n").count == 1)
+    }
+}
+
+private extension String {
+    func replacingFirst(_ a: String, _ b: String) -> String {
+        guard let r = range(of: a) else { return self }
+        return String(self[..<r.lowerBound]) + b + String(self[r.upperBound...])
+    }
+}
