@@ -4,7 +4,9 @@ import Glibc
 //   swift run -c release clickbridge-bench <name>
 // Each benchmark prints its figures; BENCHMARKS.md records them with the command.
 
-let benchmarks: [String: () throws -> Void] = [:]
+let benchmarks: [String: () throws -> Void] = [
+    "detector": DetectorBench.run,
+]
 
 let args = CommandLine.arguments.dropFirst()
 guard let name = args.first, let bench = benchmarks[name] else {
