@@ -188,6 +188,29 @@ import Testing
         }
     }
 
+    @Test func finishCutsReplayAtItsInstantAndDecidesAtMostOnePendingPress() {
+        for seed in 1...Self.cases {
+            var rng = SeededRandom(seed: seed &+ 4_000_000)
+            let timing = Self.randomTiming(&rng)
+            let held = rng.chance(0.2)
+            let script = Self.arbitraryScript(&rng, timing: timing, count: Int(rng.int(0...40)))
+            let full = replay(script, timing: timing, initiallyPressed: held)
+            let last = script.last?.time.nanoseconds ?? 0
+            let cut = Timestamp(nanoseconds: last + rng.int(0...2500) * 1_000_000 + (rng.chance(0.5) ? rng.int(0...999_999) : 0))
+            let finished = replay(script, timing: timing, initiallyPressed: held, finishAt: cut)
+            // Everything decided by the cut is as in the full replay...
+            let before = full.filter { $0.decidedAt <= cut }
+            #expect(Array(finished.prefix(before.count)) == before, "seed \(seed)")
+            // ...and shutdown decides at most the one pending press, at the cut.
+            let forced = finished.dropFirst(before.count)
+            #expect(forced.count <= 1, "seed \(seed)")
+            #expect(forced.allSatisfy { $0.decidedAt == cut && $0.pressedAt <= cut }, "seed \(seed)")
+            // It is the press the full replay decides later (no edges follow the cut), by its
+            // first press: only its type and instant may differ.
+            #expect(forced.map(\.pressedAt) == full.dropFirst(before.count).map(\.pressedAt), "seed \(seed)")
+        }
+    }
+
     @Test func theDetectorAgreesWithTheReferenceModel() {
         for seed in 1...Self.cases {
             var rng = SeededRandom(seed: seed &+ 3_000_000)
