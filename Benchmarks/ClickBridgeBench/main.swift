@@ -5,6 +5,7 @@ import Glibc
 // Each benchmark prints its figures; BENCHMARKS.md records them with the command.
 
 let benchmarks: [String: () throws -> Void] = [
+    "detector": DetectorBench.run,
     "replay": replayBench,  // ReplayBench.swift
 ]
 
