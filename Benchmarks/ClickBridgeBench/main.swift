@@ -7,8 +7,10 @@ import Glibc
 let args = CommandLine.arguments.dropFirst()
 
 let benchmarks: [String: () throws -> Void] = [
-    "listen": listenBenchmark,
-    "live-latency": liveLatencyBenchmark,
+    "detector": DetectorBench.run,
+    "replay": replayBench,  // ReplayBench.swift
+    "listen": listenBenchmark,  // ListenBenchmark.swift, measured by Benchmarks/listen-idle.sh
+    "live-latency": liveLatencyBenchmark,  // LiveLatencyBenchmark.swift
 ]
 
 guard let name = args.first, let bench = benchmarks[name] else {
