@@ -9,8 +9,8 @@ let args = CommandLine.arguments.dropFirst()
 let benchmarks: [String: () throws -> Void] = [
     "detector": DetectorBench.run,
     "replay": replayBench,  // ReplayBench.swift
-    "listen": listenBenchmark,
-    "live-latency": liveLatencyBenchmark,
+    "listen": listenBenchmark,  // ListenBenchmark.swift, measured by Benchmarks/listen-idle.sh
+    "live-latency": liveLatencyBenchmark,  // LiveLatencyBenchmark.swift
 ]
 
 guard let name = args.first, let bench = benchmarks[name] else {
