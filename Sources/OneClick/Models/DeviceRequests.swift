@@ -33,7 +33,7 @@ public struct ListDevicesResponse: Codable, Sendable, Equatable {
 }
 
 /// `GET /devices/{deviceId}/events?fromTimeStamp=&toTimeStamp=&maxResults=&nextToken=`.
-/// The timestamps are ISO-8601 UTC strings on the wire (see `ISO8601Timestamp`).
+/// The timestamps are ISO-8601 UTC strings on the wire (see `WireTimestamp`).
 public struct ListDeviceEventsRequest: Sendable, Equatable {
     public var deviceId: String
     public var fromTimeStamp: String

@@ -4,7 +4,7 @@
 /// and, leniently, 1–9 fraction digits, a lowercase `t`/`z`, and numeric offsets (`+02:00`,
 /// `-0530`). Formatting always gives UTC with milliseconds (`2019-07-18T23:47:55.015Z`), the form
 /// `reportedTime` uses. Hand-written so it has no locale or Foundation formatter behaviour.
-public struct ISO8601Timestamp: Sendable, Hashable, Comparable {
+public struct WireTimestamp: Sendable, Hashable, Comparable {
     public var microseconds: Int64
 
     public init(microseconds: Int64) { self.microseconds = microseconds }
@@ -96,7 +96,7 @@ public struct ISO8601Timestamp: Sendable, Hashable, Comparable {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(sod / 3600, 2)):\(pad(sod / 60 % 60, 2)):\(pad(sod % 60, 2)).\(pad(milli, 3))Z"
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
@@ -122,7 +122,7 @@ public struct ISO8601Timestamp: Sendable, Hashable, Comparable {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
+    package static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
         let z = Int(days) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
