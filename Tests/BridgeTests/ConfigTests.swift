@@ -27,6 +27,14 @@ import Testing
         #expect(config.buttons[2].name == "hardware/traces/double-bouncy.txt")
     }
 
+    /// The example's trace button reads the bundled trace with the options it gives.
+    @Test func theExampleTraceButtonReadsItsTrace() throws {
+        let config = try ConfigLoader.load(file: Self.repo.appendingPathComponent("hardware/clickbridge.yaml").path)
+        guard case .trace(let file, let options) = config.buttons[2].source else { Issue.record("not a trace"); return }
+        let trace = try TraceReader.read(contentsOf: Self.repo.appendingPathComponent(file).path, options: options)
+        #expect(TraceReplay.presses(of: trace, timing: config.buttons[2].timing).map(\.clickType) == [.double])
+    }
+
     /// The per-button `on:` key is the string "on" (YAML 1.1 would read a boolean): accepted, reserved.
     @Test func onKeyIsAStringKey() throws {
         let yaml = """
