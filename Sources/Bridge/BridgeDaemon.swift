@@ -84,11 +84,11 @@ public final class BridgeDaemon: Sendable {
             }
         }
         let notifier = self.notifier
-        let watchdogTask = Task { await notifier.runWatchdog() }
+        let watchdog = notifier.startWatchdog()
         notifier.ready()
         defer {
             registerTask.cancel()
-            watchdogTask.cancel()
+            watchdog?.stop()
         }
         do throws(LineError) {
             try await loop.wait()

@@ -28,13 +28,22 @@ public struct SystemdNotifier: Sendable {
     public func watchdog() { notify("WATCHDOG=1") }
     public func status(_ text: String) { notify("STATUS=\(text)") }
 
-    /// Sends `WATCHDOG=1` every `watchdogInterval` until cancelled; returns at once without one.
-    public func runWatchdog() async {
-        guard let interval = watchdogInterval else { return }
-        while !Task.isCancelled {
-            watchdog()
-            try? await Task.sleep(for: interval)
+    /// Starts sending `WATCHDOG=1` every `watchdogInterval` from a thread of its own (sleeping in
+    /// between, no CPU), so a busy cooperative pool cannot delay the pings past systemd's limit.
+    /// Nil without a watchdog. Call `stop()` on the result to end it.
+    public func startWatchdog() -> WatchdogPinger? {
+        guard let interval = watchdogInterval else { return nil }
+        let pinger = WatchdogPinger()
+        let notifier = self
+        let thread = Thread {
+            while !pinger.isStopped {
+                notifier.watchdog()
+                pinger.wait(interval)
+            }
         }
+        thread.name = "clickbridge-watchdog"
+        thread.start()
+        return pinger
     }
 
     /// Sends one message; false when there is no socket or it could not be sent (systemd treats a
@@ -72,5 +81,29 @@ public struct SystemdNotifier: Sendable {
         let base = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
         let length = base + bytes.count + (abstract ? 0 : 1)
         return (addr, socklen_t(length))
+    }
+}
+
+/// The watchdog thread's handle: `stop()` ends it.
+public final class WatchdogPinger: @unchecked Sendable {
+    // @unchecked Sendable: all state is guarded by `condition`.
+    private let condition = NSCondition()
+    private var stopped = false
+
+    var isStopped: Bool { condition.lock(); defer { condition.unlock() }; return stopped }
+
+    public func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait(_ interval: Duration) {
+        let (s, atto) = interval.components
+        let deadline = Date(timeIntervalSinceNow: Double(s) + Double(atto) / 1e18)
+        condition.lock()
+        while !stopped, condition.wait(until: deadline) {}
+        condition.unlock()
     }
 }

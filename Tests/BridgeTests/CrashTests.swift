@@ -64,7 +64,7 @@ import Testing
             if line.contains("queued as") { queued += 1 }
         }
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        try await offPool { first.waitUntilExit() }
         #expect(queued == 3)
         #expect(try Outbox(stateDir: dir + "/bridge").backlog().count == 3)
 
@@ -84,7 +84,7 @@ import Testing
             if line.hasPrefix("delivered") { delivered += 1 }
         }
         second.terminate()  // SIGTERM: the clean path
-        second.waitUntilExit()
+        try await offPool { second.waitUntilExit() }
         #expect(second.terminationStatus == 0)
         #expect(try Outbox(stateDir: dir + "/bridge").backlog().count == 0)
         let events = try await owner.listDeviceEvents(deviceId: "G030PM0KILL00001", from: Date(timeIntervalSinceNow: -600), to: Date(timeIntervalSinceNow: 60))

@@ -47,18 +47,21 @@ import Testing
         #expect(receive(fd) == "READY=1")
     }
 
-    @Test func watchdogRunsAtHalfItsInterval() async throws {
+    @Test func watchdogPingsAtHalfItsInterval() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
         let fd = try listener(dir + "/notify")
         defer { close(fd) }
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": dir + "/notify", "WATCHDOG_USEC": "20000"])
         #expect(notifier.watchdogInterval == .milliseconds(10))
-        let task = Task { await notifier.runWatchdog() }
-        #expect(receive(fd) == "WATCHDOG=1")
-        #expect(receive(fd) == "WATCHDOG=1")
-        task.cancel()
-        await task.value
+        let pinger = try #require(notifier.startWatchdog())
+        defer { pinger.stop() }
+        let two = try await offPool { [self] in [receive(fd), receive(fd)] }
+        #expect(two == ["WATCHDOG=1", "WATCHDOG=1"])
+    }
+
+    @Test func noWatchdogThreadWithoutAWatchdog() {
+        #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "/x"]).startWatchdog() == nil)
     }
 
     @Test func watchdogOnlyWhenSetAndForThisProcess() {
