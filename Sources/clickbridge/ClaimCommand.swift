@@ -28,8 +28,17 @@ struct Claim: AsyncParsableCommand {
             print("\(deviceId): \(initiated.state ?? "CLAIM_INITIATED")")
             let countdown = Countdown(deviceId: deviceId, total: timeout.duration)
             defer { countdown.finish() }
-            let answer = try await oneClick.finalizeWhenPressed(deviceId: deviceId, tags: tags.isEmpty ? nil : tags.dictionary,
+            let answer: FinalizeDeviceClaimResponse
+            do {
+                answer = try await oneClick.finalizeWhenPressed(deviceId: deviceId, tags: tags.isEmpty ? nil : tags.dictionary,
                                                                 timeout: timeout.duration) { left in countdown.show(left: left) }
+            } catch {
+                countdown.finish()
+                if case .noPress(_, _, let last)? = error as? ClaimWaitError {
+                    throw CommandFailure("no press on \(deviceId) within \(timeout); the claim stays initiated, so run 'clickbridge claim \(deviceId)' again and press the button (last answer: \(last))")
+                }
+                throw error
+            }
             countdown.finish()
             print("\(deviceId): \(answer.state ?? "CLAIMED")")
         }

@@ -170,6 +170,22 @@ struct SigV4VerifierTests {
         #expect(failure(request)?.reason == .invalidScope)
     }
 
+    @Test func cachedSigningKeysFollowTheSecret() throws {
+        let verifier = SigV4Verifier()
+        let request = Self.signed()
+        _ = try verifier.verify(request, service: "iot1click", now: Self.now, lookup: Self.lookup)
+        _ = try verifier.verify(request, service: "iot1click", now: Self.now, lookup: Self.lookup)
+        // Same access key id, another secret (the file changed): the cached key must not be used.
+        do {
+            _ = try verifier.verify(request, service: "iot1click", now: Self.now) { _ in
+                SigV4Identity(principal: "owner", accountId: "123456789012", secretAccessKey: "changed")
+            }
+            Issue.record("accepted with a changed secret")
+        } catch {
+            #expect(error.reason == .signatureMismatch)
+        }
+    }
+
     @Test func previousKeyGenerationIsReported() throws {
         let request = Self.signed()
         let principal = try SigV4Verifier().verify(request, service: "iot1click", now: Self.now) { _ in

@@ -127,7 +127,7 @@ public struct OneClickClient: Sendable {
                 }
             case .failure(let error):
                 guard attempt < retry.maxAttempts else {
-                    throw .connection(endpoint: endpoint.absoluteString, attempts: attempt, reason: Self.describe(error))
+                    throw .connection(endpoint: endpoint.absoluteString, attempts: attempt, reason: describe(error))
                 }
             }
             let delay = retry.delay(afterAttempt: attempt)
@@ -156,8 +156,16 @@ public struct OneClickClient: Sendable {
         return Array(try! encoder.encode(value))
     }
 
-    static func describe(_ error: Error) -> String {
-        if let client = error as? HTTPClientError { return "\(client)" }
+    /// A short reason for a failed attempt ("connection refused", "no answer within 30 s").
+    func describe(_ error: Error) -> String {
+        if let io = error as? IOError {
+            return io.errnoCode == ECONNREFUSED ? "connection refused" : String(cString: strerror(io.errnoCode))
+        }
+        if let client = error as? HTTPClientError {
+            if client == .deadlineExceeded { return "no answer within \(timeout.components.seconds) s" }
+            if client == .connectTimeout { return "connecting timed out" }
+            return "\(client)"
+        }
         return String(describing: error)
     }
 

@@ -18,6 +18,8 @@ public final class CredentialStore: Sendable {
     public let path: String
     private let state: Mutex<State>
     private let logger: Logger
+    /// Kept, so its signing-key cache serves every request.
+    private let verifier = SigV4Verifier()
 
     private struct State {
         var file: CredentialsFile
@@ -53,8 +55,8 @@ public final class CredentialStore: Sendable {
 
     /// Verifies a request and applies the rotation rule; the one call the service needs.
     public func authenticate(_ request: SigV4Request, service: String, now: Date = Date(),
-                             verifier: SigV4Verifier = SigV4Verifier()) throws(SigV4Failure) -> SigV4Principal {
-        let principal = try verifier.verify(request, service: service, now: now) { identity(forAccessKeyId: $0, now: now) }
+                             verifier: SigV4Verifier? = nil) throws(SigV4Failure) -> SigV4Principal {
+        let principal = try (verifier ?? self.verifier).verify(request, service: service, now: now) { identity(forAccessKeyId: $0, now: now) }
         if principal.generation == .current { recordUse(of: principal) }
         return principal
     }

@@ -61,9 +61,12 @@ public struct SigV4Request: Sendable {
 public struct SigV4Verifier: Sendable {
     /// The largest accepted difference between X-Amz-Date and the server's clock.
     public var maxClockSkew: Int64
+    /// Shared by copies of this verifier.
+    public let keyCache: SigningKeyCache
 
-    public init(maxClockSkewSeconds: Int64 = 300) {
+    public init(maxClockSkewSeconds: Int64 = 300, keyCache: SigningKeyCache = SigningKeyCache()) {
         maxClockSkew = maxClockSkewSeconds
+        self.keyCache = keyCache
     }
 
     /// - Parameters:
@@ -122,7 +125,8 @@ public struct SigV4Verifier: Sendable {
         let canonical = CanonicalRequest(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
                                          headers: signed, payload: request.body)
         let stringToSign = SigV4Crypto.stringToSign(amzDate: amzDateText, scope: auth.scope, canonicalRequestHash: canonical.hashHex)
-        let key = SigV4Crypto.signingKey(secret: identity.secretAccessKey, day: auth.day, region: auth.region, service: auth.service)
+        let key = keyCache.key(accessKeyId: auth.accessKeyId, secret: identity.secretAccessKey, day: auth.day,
+                               region: auth.region, service: auth.service)
         let expected = SigV4Crypto.signature(key: key, stringToSign: stringToSign)
         guard let given = SigV4Crypto.unhex(auth.signature), SigV4Crypto.constantTimeEquals(expected, given) else {
             throw SigV4Failure(.signatureMismatch,
