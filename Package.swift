@@ -38,6 +38,9 @@ let serviceTargets: [Target] = [
     .target(name: "Bridge", dependencies: [
         "Lines", "Presses", "OneClick", "ClaimService",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // Actions: webhooks (AsyncHTTPClient) signed with HMAC-SHA256 (Crypto).
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -52,7 +55,11 @@ let serviceTargets: [Target] = [
         "ClaimService", "OneClick",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
-    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "ClaimService", "OneClick", "Lines", "Presses"]),
+    .testTarget(name: "BridgeTests", dependencies: [
+        "Bridge", "ClaimService", "OneClick", "Lines", "Presses",
+        // A real HTTP receiver on loopback for the webhook tests.
+        .product(name: "Hummingbird", package: "hummingbird"),
+    ]),
 ]
 
 let package = Package(
