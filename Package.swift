@@ -15,7 +15,9 @@ let coreTargets: [Target] = [
     .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev", "CLinux"]),
     .testTarget(name: "PressesTests", dependencies: ["Presses"]),
     // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
-    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"], path: "Benchmarks/ClickBridgeBench"),
+    // With the full package it also benchmarks actions (Bridge); core-only builds leave that out.
+    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"] + (coreOnly ? [] : ["Bridge"]),
+                      path: "Benchmarks/ClickBridgeBench"),
     .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses"]),
 ]
 

@@ -4,9 +4,12 @@ import Glibc
 //   swift run -c release clickbridge-bench <name>
 // Each benchmark prints its figures; BENCHMARKS.md records them with the command.
 
-let benchmarks: [String: () throws -> Void] = [
+var benchmarks: [String: () throws -> Void] = [
     "detector": DetectorBench.run,
 ]
+#if canImport(Bridge)
+benchmarks["actions"] = ActionsBench.run
+#endif
 
 let args = CommandLine.arguments.dropFirst()
 guard let name = args.first, let bench = benchmarks[name] else {

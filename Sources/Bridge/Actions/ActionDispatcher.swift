@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import Presses
 
@@ -28,12 +29,14 @@ public final class ActionDispatcher: Sendable {
     public let health: ActionHealth
     private let logger: Logger
     private let observer: (@Sendable (ActionResult) -> Void)?
+    private let onExecStart: (@Sendable (ActionEvent) -> Void)?
 
     /// `buttons` maps device ids to their actions; devices without actions are ignored.
     public init(buttons: [String: ButtonActions], health: ActionHealth, webhooks: WebhookSender? = nil,
                 maxConcurrentPresses: Int = ActionDispatcher.defaultMaxConcurrentPresses,
                 logger: Logger = Logger(label: "clickbridge.actions"),
-                observer: (@Sendable (ActionResult) -> Void)? = nil) {
+                observer: (@Sendable (ActionResult) -> Void)? = nil,
+                onExecStart: (@Sendable (ActionEvent) -> Void)? = nil) {
         var lanes: [String: Lane] = [:]
         for (deviceId, actions) in buttons where !actions.isEmpty {
             let (stream, input) = AsyncStream.makeStream(of: ActionEvent.self, bufferingPolicy: .unbounded)
@@ -45,6 +48,7 @@ public final class ActionDispatcher: Sendable {
         self.health = health
         self.logger = logger
         self.observer = observer
+        self.onExecStart = onExecStart
     }
 
     /// Whether any button has actions (the daemon skips the dispatcher otherwise).
@@ -103,7 +107,9 @@ public final class ActionDispatcher: Sendable {
         let what = "\(event.clickType.rawValue) of \(event.button) (\(event.eventId)): \(action.summary)"
         switch action {
         case .exec(let exec):
-            let outcome = await ExecRunner.run(exec, event: event)
+            var onStart: (@Sendable (pid_t) -> Void)?
+            if let hook = onExecStart { onStart = { _ in hook(event) } }
+            let outcome = await ExecRunner.run(exec, event: event, onStart: onStart)
             let took = String(format: "%.3f", outcome.seconds)
             let tail = Self.lastLines(outcome.outputTail)
             health.record(event, index: index, action: action, ok: outcome.succeeded, result: outcome.summary)
