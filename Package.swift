@@ -52,7 +52,8 @@ let serviceTargets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
-    .testTarget(name: "OneClickTests", dependencies: ["OneClick"]),
+    // OneClickTests also runs the client against a real ClaimServer on loopback.
+    .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService"], exclude: ["Fixtures"]),
     .testTarget(name: "ClaimServiceTests", dependencies: [
         "ClaimService", "OneClick",
         .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -4,14 +4,18 @@ import Glibc
 //   swift run -c release clickbridge-bench <name>
 // Each benchmark prints its figures; BENCHMARKS.md records them with the command.
 
+let args = CommandLine.arguments.dropFirst()
+
 var benchmarks: [String: () throws -> Void] = [
     "detector": DetectorBench.run,
+    "replay": replayBench,  // ReplayBench.swift
+    "listen": listenBenchmark,  // ListenBenchmark.swift, measured by Benchmarks/listen-idle.sh
+    "live-latency": liveLatencyBenchmark,  // LiveLatencyBenchmark.swift
 ]
 #if canImport(Bridge)
 benchmarks["actions"] = ActionsBench.run
 #endif
 
-let args = CommandLine.arguments.dropFirst()
 guard let name = args.first, let bench = benchmarks[name] else {
     print("usage: clickbridge-bench <\(benchmarks.keys.sorted().joined(separator: "|"))>")
     exit(2)

@@ -323,7 +323,7 @@ struct NodeReader {
     }
 
     func listenAddress(_ node: Node, key: String) throws(ConfigError) -> String {
-        let rule = "HOST:PORT with a port of 1 to 65535 (127.0.0.1:8787, [::1]:8787)"
+        let rule = "HOST:PORT with a port of 0 to 65535, 0 picking a free one (127.0.0.1:8787, [::1]:8787)"
         let text = try text(node, key: key, allowed: rule)
         guard ListenAddress(text) != nil else { throw error(node, key, "'\(text)' is not allowed; use \(rule)") }
         return text

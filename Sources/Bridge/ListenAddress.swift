@@ -1,4 +1,5 @@
-/// `HOST:PORT` for the embedded service, with IPv6 hosts in brackets (`[::1]:8787`).
+/// `HOST:PORT` for the embedded service, with IPv6 hosts in brackets (`[::1]:8787`). Port 0
+/// picks a free port.
 public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
@@ -22,7 +23,7 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
             if hostPart.contains(":") { return nil }  // a bare IPv6 address needs brackets
         }
         guard !hostPart.isEmpty, !hostPart.contains(where: \.isWhitespace),
-              portPart.allSatisfy(\.isASCII), let port = Int(portPart), (1...65535).contains(port) else { return nil }
+              portPart.allSatisfy(\.isASCII), let port = Int(portPart), (0...65535).contains(port) else { return nil }
         self.host = String(hostPart)
         self.port = port
     }

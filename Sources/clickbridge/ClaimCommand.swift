@@ -27,26 +27,11 @@ struct Claim: AsyncParsableCommand {
             let initiated = try await oneClick.initiateDeviceClaim(deviceId: deviceId)
             print("\(deviceId): \(initiated.state ?? "CLAIM_INITIATED")")
             let countdown = Countdown(deviceId: deviceId, total: timeout.duration)
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: timeout.duration)
-            var lastWaitingMessage = ""
-            while true {
-                do {
-                    let answer = try await oneClick.finalizeDeviceClaim(deviceId: deviceId, tags: tags.isEmpty ? nil : tags.dictionary)
-                    countdown.finish()
-                    print("\(deviceId): \(answer.state ?? "CLAIMED")")
-                    return
-                } catch let error as OneClickClientError where error.serviceError?.statusCode == 412 {
-                    lastWaitingMessage = error.serviceError?.message ?? ""
-                }
-                let left = deadline - clock.now
-                if left <= .zero {
-                    countdown.finish()
-                    throw CommandFailure("no press on \(deviceId) within \(timeout); the claim stays initiated, so press the button and run 'clickbridge claim \(deviceId)' again (last answer: \(lastWaitingMessage))")
-                }
-                countdown.show(left: left)
-                try await Task.sleep(for: min(.milliseconds(500), left))
-            }
+            defer { countdown.finish() }
+            let answer = try await oneClick.finalizeWhenPressed(deviceId: deviceId, tags: tags.isEmpty ? nil : tags.dictionary,
+                                                                timeout: timeout.duration) { left in countdown.show(left: left) }
+            countdown.finish()
+            print("\(deviceId): \(answer.state ?? "CLAIMED")")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Bridge
 
 /// A fresh directory under the system temp dir, removed by the caller with `removeTemporaryDirectory`.
@@ -22,25 +23,28 @@ final class Collector<T: Sendable>: Sendable {
 
     func add(_ value: T) { continuation.yield(value) }
 
-    /// The first `count` values, or fewer if `timeout` seconds pass first.
+    /// The first `count` values, or those that came if `timeout` seconds pass first.
     func take(_ count: Int, timeout: Double = 30) async -> [T] {
         let stream = self.stream
-        return await withTaskGroup(of: [T]?.self) { group in
+        let got = Box<[T]>([])
+        await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                var values: [T] = []
                 for await v in stream {
-                    values.append(v)
-                    if values.count == count { break }
+                    let n = got.withLock { $0.append(v); return $0.count }
+                    if n == count { break }
                 }
-                return values
             }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(timeout))
-                return nil
-            }
-            let first = await group.next() ?? nil
+            group.addTask { try? await Task.sleep(for: .seconds(timeout)) }
+            await group.next()
             group.cancelAll()
-            return first ?? []
         }
+        return got.withLock { $0 }
     }
+}
+
+/// A value shared between tasks under a lock.
+final class Box<V: Sendable>: Sendable {
+    private let m: Mutex<V>
+    init(_ v: V) { m = Mutex(v) }
+    func withLock<R: Sendable>(_ f: (inout V) -> R) -> R { m.withLock { f(&$0) } }
 }

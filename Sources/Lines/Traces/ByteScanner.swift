@@ -1,3 +1,5 @@
+import Presses
+
 /// Byte-level scanning shared by the trace parsers.
 ///
 /// Traces can hold millions of edges, so the parsers walk raw bytes: no `String` per line, no
@@ -41,6 +43,16 @@ struct ByteLines {
         }
         return nil
     }
+}
+
+/// Bounds that keep the detector's arithmetic (a time plus a duration) far from overflow.
+public enum TraceLimits {
+    /// The largest timestamp a trace may hold: 2^62 - 1 ns, about 146 years, so kernel
+    /// monotonic and realtime (Unix epoch) clocks both fit.
+    public static let maxTimestamp: Int64 = (1 << 62) - 1
+    public static let maxTimestampText = "4611686018.427387903"
+    /// The longest debounce, long threshold or double window: one day.
+    public static let maxDuration = Span(nanoseconds: 86_400_000_000_000)
 }
 
 /// A cursor over one line's bytes.
@@ -172,7 +184,7 @@ struct LineScanner {
         while index < end, base[index] &- 48 < 10 {
             whole = whole &* 10 &+ UInt64(base[index] &- 48)
             index += 1
-            if index - start > 10 { throw fail("\(what()) is too large (at most 9223372036.854775807 s)") }
+            if index - start > 10 { throw fail("\(what()) is too large (at most \(TraceLimits.maxTimestampText) s)") }
         }
         if index == start { throw fail("expected \(what()) in seconds\(found)") }
         var frac: UInt64 = 0
@@ -190,8 +202,8 @@ struct LineScanner {
         while digits < 9 { frac &*= 10; digits += 1 }
         let (ns, o1) = whole.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, o2) = ns.addingReportingOverflow(frac)
-        if o1 || o2 || total > UInt64(Int64.max) {
-            throw fail("\(what()) is too large (at most 9223372036.854775807 s)")
+        if o1 || o2 || total > UInt64(TraceLimits.maxTimestamp) {
+            throw fail("\(what()) is too large (at most \(TraceLimits.maxTimestampText) s)")
         }
         return Int64(total)
     }

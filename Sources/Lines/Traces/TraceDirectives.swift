@@ -91,7 +91,7 @@ struct TraceDirectives {
                 let name = item[..<eq]
                 let span: Span
                 do { span = try Span(parsing: item[item.index(after: eq)...]) } catch { throw s.fail("\(error.description) for \(name)") }
-                guard span.nanoseconds >= 0 else { throw s.fail("\(name) must not be negative") }
+                guard span <= TraceLimits.maxDuration else { throw s.fail("\(name) must be at most 24h") }
                 switch name {
                 case "debounce": t.debounce = span
                 case "long": t.long = span
@@ -127,6 +127,7 @@ struct TraceDirectives {
                 else if s.take("tolerance=") {
                     let r = s.token()
                     do { tolerance = try Span(parsing: s.text(r)) } catch { throw s.fail("\(error.description) for tolerance") }
+                    guard tolerance <= TraceLimits.maxDuration else { throw s.fail("tolerance must be at most 24h") }
                 } else { throw s.fail("expected pressedAt=, decidedAt= or tolerance=\(s.found)") }
                 guard s.atEnd || s.peek == 32 || s.peek == 9 || s.peek == 35 else { throw s.fail("expected a blank between fields\(s.found)") }
                 s.skipBlanks()

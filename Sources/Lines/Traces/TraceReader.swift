@@ -59,13 +59,12 @@ public enum TraceReader {
         var lines = ByteLines(buffer)
         var firstUnknown: LineScanner?
         var sawAny = false
-        while var s = lines.next(), lines.number <= 200 {
+        while var s = lines.next() {
             s.skipBlanks()
             if s.atEnd { continue }
-            sawAny = true
             if s.take("# EVEMU") { return .evemu }
-            if s.take(TraceDirectives.prefix) { continue }
             if s.peek == 35 { continue }
+            sawAny = true
             if s.take("clickbridge-trace") { return .native }
             if s.take("event:") { return .gpiomon }
             if s.take("E:") || s.take("N:") || s.take("I:") { return .evemu }
@@ -80,7 +79,7 @@ public enum TraceReader {
             break
         }
         guard sawAny else {
-            throw TraceError(line: 1, "the file is empty; expected a trace (native 'clickbridge-trace 1', gpiomon output or evemu-record output)")
+            throw TraceError(line: 1, "the file is empty (or only comments); expected a trace (native 'clickbridge-trace 1', gpiomon output or evemu-record output)")
         }
         let s = firstUnknown ?? LineScanner(base: UnsafePointer(bitPattern: 1)!, index: 0, end: 0, line: 1)
         throw s.fail("unknown trace format: expected 'clickbridge-trace 1' (native), gpiomon output ('event: … EDGE …' or 'SECONDS<TAB>rising|falling<TAB>LINE') or evemu-record output ('# EVEMU', 'E: …')\(s.found); choose one with --format")

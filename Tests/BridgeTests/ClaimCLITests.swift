@@ -1,0 +1,104 @@
+import Foundation
+import Glibc
+import Lines
+import Presses
+import Testing
+@testable import Bridge
+
+/// `clickbridge claim` against a running `clickbridge run` with its embedded service, as a person
+/// would use them: two processes on one machine.
+@Suite(.serialized) struct ClaimCLITests {
+    struct Finished { var status: Int32; var out: String; var err: String }
+
+    func runToEnd(_ arguments: [String]) throws -> Finished {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try #require(CrashTests.binary, "build clickbridge with the tests"))
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Finished(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func claimWhileTheBridgePublishesAPressAndTimeoutWithoutOne() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        // The press comes 4 s after start, after `claim` has initiated. (Replay starts at the
+        // trace's first edge, so a 2 ms glitch, which is no press, marks the start.)
+        let script = SimulatedButton(name: "b").glitch().wait(.seconds(4)).click(bounce: 2)
+        try NativeTraceWriter.document(script.trace).write(toFile: dir + "/trace.txt", atomically: true, encoding: .utf8)
+        try """
+            stateDir: \(dir)/state
+            listen: 127.0.0.1:\(try freePort())
+            buttons:
+              - deviceId: G030PM0CLI000001
+                trace: { file: \(dir)/trace.txt }
+              - deviceId: G030PM0CLI000002
+                evdev: { device: \(dir)/absent-event, key: KEY_ENTER }
+            """.write(toFile: dir + "/run.yaml", atomically: true, encoding: .utf8)
+        let lines = Collector<String>()
+        let daemon = try CrashTests().launch(config: dir + "/run.yaml", lines: lines)
+        defer { if daemon.isRunning { daemon.terminate() } }
+        var endpoint: String?
+        var registered = 0
+        while endpoint == nil || registered < 2 {
+            guard let line = await lines.take(1).first else { break }
+            if let r = line.range(of: "claim service at ") {
+                endpoint = line[r.upperBound...].split(separator: " ").first.map(String.init)
+            }
+            if line.hasPrefix("registered") { registered += 1 }
+        }
+        let url = try #require(endpoint)
+        let credentials = dir + "/state/credentials"
+
+        let claimed = try runToEnd(["claim", "G030PM0CLI000001", "--endpoint", url, "--credentials", credentials, "--profile", "owner", "--timeout", "30s"])
+        #expect(claimed.status == 0, "\(claimed.err)")
+        #expect(claimed.out.contains("CLAIMED"))
+
+        let waited = try runToEnd(["claim", "G030PM0CLI000002", "--endpoint", url, "--credentials", credentials, "--profile", "owner", "--timeout", "2s"])
+        #expect(waited.status != 0)
+        let message = waited.err.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!message.isEmpty && !message.contains("\n"), "one line: \(message)")
+        #expect(message.lowercased().contains("press"), "\(message)")
+
+        let status = try runToEnd(["status", "--config", dir + "/run.yaml"])
+        #expect(status.status == 0, "\(status.err)")
+        #expect(status.out.contains("G030PM0CLI000001  present  CLAIMED"))
+        #expect(status.out.contains("G030PM0CLI000002  MISSING"))
+
+        daemon.terminate()
+        daemon.waitUntilExit()
+        #expect(daemon.terminationStatus == 0)
+    }
+
+    @Test func aConfigurationErrorIsOneLineAndNonZero() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        try "buttons:\n  - deviceId: a1\n    gpio: { chip: gpiochip0, line: GPIO17, bias: pullup }\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+        let result = try runToEnd(["run", "--config", dir + "/bad.yaml"])
+        #expect(result.status != 0)
+        let message = result.err.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(message == "clickbridge run: \(dir)/bad.yaml:3: buttons[0].gpio.bias: 'pullup' is not allowed; use one of pull-up, pull-down, disable, as-is")
+    }
+}
+
+/// A loopback port that was free a moment ago (bound to port 0, read, released), so the daemon,
+/// `claim` and `status` can all be given the same fixed address.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let ok = withUnsafeMutablePointer(to: &addr) { p in
+        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+    }
+    try #require(ok)
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
