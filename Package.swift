@@ -15,7 +15,9 @@ let coreTargets: [Target] = [
     .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev", "CLinux"]),
     .testTarget(name: "PressesTests", dependencies: ["Presses"]),
     // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
-    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"], path: "Benchmarks/ClickBridgeBench"),
+    // With the full package it also benchmarks actions (Bridge); core-only builds leave that out.
+    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"] + (coreOnly ? [] : ["Bridge"]),
+                      path: "Benchmarks/ClickBridgeBench"),
     .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses"]),
 ]
 
@@ -38,6 +40,9 @@ let serviceTargets: [Target] = [
     .target(name: "Bridge", dependencies: [
         "Lines", "Presses", "OneClick", "ClaimService",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // Actions: webhooks (AsyncHTTPClient) signed with HMAC-SHA256 (Crypto).
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Yams", package: "Yams"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -53,7 +58,11 @@ let serviceTargets: [Target] = [
         "ClaimService", "OneClick",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
-    .testTarget(name: "BridgeTests", dependencies: ["Bridge", "ClaimService", "OneClick", "Lines", "Presses"]),
+    .testTarget(name: "BridgeTests", dependencies: [
+        "Bridge", "ClaimService", "OneClick", "Lines", "Presses",
+        // A real HTTP receiver on loopback for the webhook tests.
+        .product(name: "Hummingbird", package: "hummingbird"),
+    ]),
 ]
 
 let package = Package(

@@ -6,12 +6,15 @@ import Glibc
 
 let args = CommandLine.arguments.dropFirst()
 
-let benchmarks: [String: () throws -> Void] = [
+var benchmarks: [String: () throws -> Void] = [
     "detector": DetectorBench.run,
     "replay": replayBench,  // ReplayBench.swift
     "listen": listenBenchmark,  // ListenBenchmark.swift, measured by Benchmarks/listen-idle.sh
     "live-latency": liveLatencyBenchmark,  // LiveLatencyBenchmark.swift
 ]
+#if canImport(Bridge)
+benchmarks["actions"] = ActionsBench.run
+#endif
 
 guard let name = args.first, let bench = benchmarks[name] else {
     print("usage: clickbridge-bench <\(benchmarks.keys.sorted().joined(separator: "|"))>")

@@ -44,16 +44,17 @@ public struct ButtonConfig: Sendable, Equatable {
     public var name: String
     public var source: ButtonSource
     public var timing: PressTiming
-    /// Reserved for per-button actions (`on:`, a later issue): kept unread, so configs written for
-    /// it already load.
-    public var hasActions: Bool
+    /// `on:`: what each click type does (see hardware/actions.md).
+    public var actions: ButtonActions
+    public var hasActions: Bool { !actions.isEmpty }
 
-    public init(deviceId: String, name: String? = nil, source: ButtonSource, timing: PressTiming = .default, hasActions: Bool = false) {
+    public init(deviceId: String, name: String? = nil, source: ButtonSource, timing: PressTiming = .default,
+                actions: ButtonActions = ButtonActions()) {
         self.deviceId = deviceId
         self.name = name ?? source.defaultName
         self.source = source
         self.timing = timing
-        self.hasActions = hasActions
+        self.actions = actions
     }
 }
 

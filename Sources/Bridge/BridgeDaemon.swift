@@ -45,7 +45,18 @@ public final class BridgeDaemon: Sendable {
             }
         }
         self.publisher = publisher
-        let recorder = PressRecorder(outbox: outbox, logger: logger) { _ in publisher.wake() }
+        // Actions run after the commit, off the loop: `submit` only queues (hardware/actions.md).
+        let perDevice = Dictionary(config.buttons.map { ($0.deviceId, $0.actions) }, uniquingKeysWith: { first, _ in first })
+        let stateDir = (outbox.path as NSString).deletingLastPathComponent
+        let dispatcher = perDevice.values.contains { !$0.isEmpty }
+            ? ActionDispatcher(buttons: perDevice, health: ActionHealth(file: ActionHealth.file(inStateDir: stateDir)),
+                               logger: Logger(label: "clickbridge.actions"))
+            : nil
+        self.actions = dispatcher
+        let recorder = PressRecorder(outbox: outbox, logger: logger) { event in
+            publisher.wake()
+            dispatcher?.submit(ActionEvent(event))
+        }
         let deviceIds = wiring.deviceIds
         let sources = wiring.sourceButtons
         box.set { event in
@@ -66,6 +77,7 @@ public final class BridgeDaemon: Sendable {
     }
 
     private let publisher: Publisher
+    private let actions: ActionDispatcher?
 
     /// Everything that waits to be delivered; for the start-up banner.
     public var waitingDevices: [String] { wiring.waiting }
@@ -75,6 +87,9 @@ public final class BridgeDaemon: Sendable {
         for line in wiring.waiting { logger.warning("\(line)") }
         loop.start()
         let publisherTask = Task { await publisher.run() }
+        let actions = self.actions
+        let actionsTask = Task { await actions?.run() }
+        defer { actions?.finish() }
         let registrar = Registrar(sink: sink, backoff: backoff, logger: Logger(label: "clickbridge.registrar"))
         let devices = config.buttons.map { (deviceId: $0.deviceId, claimCode: config.claimCode) }
         let say = self.say
@@ -110,6 +125,9 @@ public final class BridgeDaemon: Sendable {
         await drained.value
         publisherTask.cancel()
         await publisherTask.value
+        // Presses already queued for actions still get them (each bounded by its timeout).
+        actions?.finish()
+        await actionsTask.value
         let left = (try? outbox.backlog().count) ?? 0
         if left > 0 { logger.notice("\(left) events stay queued in \(outbox.path); they are sent at the next start") }
     }

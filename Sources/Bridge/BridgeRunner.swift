@@ -8,7 +8,8 @@ import Logging
 public enum BridgeRunner {
     public static func run(configPath: String, say: @escaping @Sendable (String) -> Void) async throws {
         let config: BridgeConfig
-        do { config = try ConfigLoader.load(file: configPath) } catch { throw BridgeFailure(error.description) }
+        // loadTrusted: actions run commands, so a config others can write is refused.
+        do { config = try ConfigLoader.loadTrusted(file: configPath) } catch { throw BridgeFailure(error.description) }
         let env = try await BridgeEnvironment.prepare(config: config, say: say)
         let outbox: Outbox
         do { outbox = try Outbox(stateDir: env.stateDir) } catch {

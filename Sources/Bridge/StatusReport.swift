@@ -19,6 +19,8 @@ public struct StatusReport: Sendable {
     public var deadLetters: [DeadLetter]
     /// Devices with queued events that are no longer configured (they are still delivered).
     public var unconfiguredDevices: [String]
+    /// Each action's runs, failures and last error, as the daemon last wrote them.
+    public var actions: [ActionRecord] = []
 
     /// Gathers everything; `claimState` asks the service about one device (never throws: it
     /// returns the reason it could not tell).
@@ -31,6 +33,7 @@ public struct StatusReport: Sendable {
         }
         let path = (stateDir as NSString).appendingPathComponent(Outbox.fileName)
         var report = StatusReport(endpoint: endpoint, outboxPath: nil, buttons: buttons, backlog: nil, deadLetters: [], unconfiguredDevices: [])
+        report.actions = (try? ActionHealth.load(file: ActionHealth.file(inStateDir: stateDir))) ?? []
         // Opening creates the file; a bridge that never ran has no outbox, and status must not make one.
         guard FileManager.default.fileExists(atPath: path), let outbox = try? Outbox(path: path) else { return report }
         report.outboxPath = path
@@ -52,6 +55,17 @@ public struct StatusReport: Sendable {
             lines.append("      \(b.name): \(b.source)")
         }
         lines.append("")
+        if !actions.isEmpty {
+            lines.append("actions")
+            for a in actions {
+                let failed = a.failures > 0 ? "  \(a.failures) FAILED" : ""
+                lines.append("  \(a.deviceId) \(a.clickType)[\(a.index)] \(a.action): \(a.runs) runs\(failed); last: \(a.lastResult)")
+                if let error = a.lastError, let at = a.lastErrorAt {
+                    lines.append("      last error \(StatusReport.age(Date().timeIntervalSince1970 - at)) ago, event \(a.lastErrorEventId ?? "?"): \(error)")
+                }
+            }
+            lines.append("")
+        }
         if let backlog, let outboxPath {
             let age = backlog.oldestAge.map { ", oldest \(StatusReport.age($0))" } ?? ""
             lines.append("outbox    \(backlog.count) waiting\(age)\(backlog.count >= Outbox.backlogWarningThreshold ? "  (over the warning threshold of \(Outbox.backlogWarningThreshold))" : "")  (\(outboxPath))")

@@ -13,15 +13,21 @@ struct Events: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per event and line: the event's stdEvent, with its deviceId.")
     var json = false
 
-    @Flag(help: "Keep printing new events (not built yet).")
+    @Flag(help: "Keep printing new events as they arrive, like tail -f (polls twice a second while it runs).")
     var follow = false
 
     func run() async throws {
         try await failingInOneLine {
-            if follow {
-                throw CommandFailure("--follow is not supported yet; run 'clickbridge events \(deviceId)' again to see new events")
-            }
             let oneClick = try client.makeClient()
+            if follow {
+                // Polls ListDeviceEvents twice a second while it runs (DeviceEventFollower); each
+                // line is written at once, unbuffered, so a pipe sees it too.
+                try await DeviceEventFollower(client: oneClick, deviceId: deviceId).follow { event in
+                    let line = json ? Self.jsonLine(event, deviceId: deviceId) : Self.textLine(event)
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                }
+                return
+            }
             // Every event: from the epoch to a day ahead, so a device clock running fast still shows.
             let to = Date().addingTimeInterval(86_400)
             var nextToken: String?

@@ -43,16 +43,20 @@ import Testing
                 name: door
                 gpio: { chip: gpiochip0, line: GPIO17 }
                 on:
-                  SINGLE: echo single
-                  LONG: [systemctl, restart, lights]
+                  SINGLE: { exec: [echo, single] }
+                  LONG: [ { exec: [systemctl, restart, lights] } ]
               - deviceId: desk-1
                 trace: { file: t.txt }
-                on: yes
             """
         let config = try ConfigLoader.parse(yaml)
         #expect(config.buttons[0].hasActions)
+        #expect(config.buttons[0].actions.actions(for: .long) == [.exec(ExecAction(argv: ["systemctl", "restart", "lights"]))])
         #expect(config.buttons[0].name == "door")
-        #expect(config.buttons[1].hasActions)
+        #expect(!config.buttons[1].hasActions)
+        // An action error is located like every other config error.
+        let bad = #expect(throws: ConfigError.self) { try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    on: yes\n") }
+        #expect(bad?.line == 4)
+        #expect(bad?.key == "buttons[0].on")
         // A YAML 1.1 `off` or `yes` as a key is also just a word, and not an allowed one.
         let off = #expect(throws: ConfigError.self) { try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    off: x\n") }
         #expect(off?.key == "buttons[0].off")

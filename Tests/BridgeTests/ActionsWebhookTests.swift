@@ -1,0 +1,89 @@
+import Bridge
+import Foundation
+import Testing
+
+@Suite("Actions: webhook")
+struct ActionsWebhookTests {
+    @Test("the receiver gets the payload and a valid signature; a 503 is retried; nothing is sent after success")
+    func deliverySignatureRetry() async throws {
+        let receiver = WebhookReceiver()
+        let base = try await receiver.start(answers: [503])
+        defer { receiver.stop() }
+        let sender = WebhookSender(firstDelay: 0.05)
+        let hook = WebhookAction(url: base + "/hook", headers: [.init(name: "Authorization", value: "Bearer t0ken")],
+                                 secret: "s3cret", timeout: .seconds(5), retries: 3)
+        let event = sampleEvent(click: .long)
+        let outcome = await sender.send(hook, event: event)
+        await sender.shutdown()
+
+        #expect(outcome.succeeded, "\(outcome.summary)")
+        #expect(outcome.attempts == 2)
+        #expect(outcome.status == 200)
+        let deliveries = receiver.deliveries
+        // One 503, one success, and no third request.
+        #expect(deliveries.count == 2)
+        for d in deliveries {
+            #expect(d.method == "POST")
+            #expect(d.path == "/hook")
+            #expect(d.body == event.payload)
+            #expect(d.headers["content-type"] == "application/json")
+            #expect(d.headers["authorization"] == "Bearer t0ken")
+            #expect(d.headers["x-clickbridge-event-id"] == event.eventId)
+            let signature = try #require(d.headers["x-clickbridge-signature"])
+            #expect(WebhookSignature.isValid(signature, body: d.body, secret: "s3cret"))
+            #expect(!WebhookSignature.isValid(signature, body: d.body, secret: "other"))
+        }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(deliveries[1].body)) as? [String: Any])
+        let clicked = (json["deviceEvent"] as? [String: Any])?["buttonClicked"] as? [String: Any]
+        #expect(clicked?["clickType"] as? String == "LONG")
+        #expect((json["deviceInfo"] as? [String: Any])?["deviceId"] as? String == "G030PM0123456789")
+    }
+
+    @Test("the signature is HMAC-SHA256 of the body in lowercase hex (RFC 4231 test case 2)")
+    func signatureFormat() {
+        let header = WebhookSignature.header(body: Array("what do ya want for nothing?".utf8), secret: "Jefe")
+        #expect(header == "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("retries stop at the limit")
+    func retryLimit() async throws {
+        let receiver = WebhookReceiver()
+        let base = try await receiver.start(answers: [500, 502, 503, 504, 200])
+        defer { receiver.stop() }
+        let sender = WebhookSender(firstDelay: 0.01)
+        let outcome = await sender.send(WebhookAction(url: base + "/hook", retries: 2), event: sampleEvent())
+        await sender.shutdown()
+        #expect(!outcome.succeeded)
+        #expect(outcome.attempts == 3)
+        #expect(outcome.error == "HTTP 503 Service Unavailable")
+        #expect(receiver.deliveries.count == 3)
+    }
+
+    @Test("a 4xx is final: no retry")
+    func clientErrorIsFinal() async throws {
+        let receiver = WebhookReceiver()
+        let base = try await receiver.start(answers: [404])
+        defer { receiver.stop() }
+        let sender = WebhookSender(firstDelay: 0.01)
+        let outcome = await sender.send(WebhookAction(url: base + "/hook", method: "PUT", retries: 5), event: sampleEvent())
+        await sender.shutdown()
+        #expect(outcome.attempts == 1)
+        #expect(outcome.status == 404)
+        #expect(receiver.deliveries.map(\.method) == ["PUT"])
+    }
+
+    @Test("connection errors are retried up to the limit, then reported")
+    func refused() async throws {
+        // A port that was just free: nothing listens there.
+        let receiver = WebhookReceiver()
+        let base = try await receiver.start()
+        receiver.stop()
+        try await Task.sleep(for: .milliseconds(100))
+        let sender = WebhookSender(firstDelay: 0.01)
+        let outcome = await sender.send(WebhookAction(url: base + "/hook", timeout: .seconds(2), retries: 2), event: sampleEvent())
+        await sender.shutdown()
+        #expect(!outcome.succeeded)
+        #expect(outcome.attempts == 3)
+        #expect(outcome.status == nil)
+    }
+}
