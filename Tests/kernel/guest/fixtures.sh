@@ -52,3 +52,12 @@ kbd() {
 }
 kbd_device() { sed -n 's/^created //p' "$KBD_OUT" | tail -n1; }
 kbd_stop() { exec 7>&-; }
+
+# wait_line_used OFFSET [SECONDS]: waits until someone holds the line (the kernel says used=1).
+wait_line_used() {
+    local i=0 limit=$(( ${2:-10} * 20 ))
+    until gpioline-info "$GPIO_CHIP" "$1" | grep -q ' used=1 '; do
+        i=$((i + 1)); [ $i -ge $limit ] && return 1
+        sleep 0.05
+    done
+}
