@@ -10,7 +10,7 @@ expect "the consumer name is visible and names clickbridge ('$consumer')" \
     sh -c "printf '%s' '$consumer' | grep -qi clickbridge"
 
 start=$(cut -d' ' -f1 /proc/uptime)
-clickbridge listen --gpio "$GPIO_CHIP_NAME:$BUTTON_LINE" --json > /tmp/second.out 2> /tmp/second.err &
+clickbridge listen --gpio "$GPIO_CHIP_NAME:$BUTTON_LINE" > /tmp/second.out 2> /tmp/second.err &
 second=$!
 i=0; while kill -0 $second 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 if kill -0 $second 2>/dev/null; then kill $second; fail "a second listen on the held line did not exit within 10 s"; fi
