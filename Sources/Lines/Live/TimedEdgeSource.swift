@@ -38,13 +38,8 @@ public final class TimedEdgeSource: LineSource, @unchecked Sendable {
         let first = trace.edges.first?.edge.time ?? Timestamp(nanoseconds: 0)
         let origin = start ?? MonotonicClock.now()
         let offset = origin - first
-        // A button whose first edge is a release was held when the recording started.
-        var held = Array(repeating: false, count: trace.buttons.count)
-        var seen = Array(repeating: false, count: trace.buttons.count)
-        for se in trace.edges where se.button < held.count && !seen[se.button] {
-            seen[se.button] = true
-            held[se.button] = !se.edge.pressed
-        }
+        // Held buttons as the trace states them, as instant replay (`TraceReplay`) takes them.
+        let held = trace.buttons.indices.map(trace.isInitiallyPressed)
         let source = try TimedEdgeSource(buttons: trace.buttons, heldAtStart: held, endsWhenEmpty: true)
         source.schedule(trace.edges.map { SourceEdge(button: $0.button, edge: Edge(time: $0.edge.time + offset, pressed: $0.edge.pressed)) })
         return (source, offset)

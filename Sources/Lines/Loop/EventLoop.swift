@@ -66,6 +66,9 @@ public final class EventLoop: @unchecked Sendable {
     /// any thread and from a signal handler's helper thread; idempotent.
     public func stop() { wake.signal() }
 
+    /// The eventfd `stop()` writes to, for a signal handler (a write(2) is async-signal-safe).
+    var stopDescriptor: Int32 { wake.fd }
+
     /// Runs until `stop()` (or, with `.whenSourcesFinish`, until the sources are done and every
     /// decision is made), then closes every source.
     public func run(until end: LoopEnd = .onStop) throws(LineError) {
