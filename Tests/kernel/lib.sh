@@ -43,7 +43,6 @@ ktier_apt_init() {
     mkdir -p "$KTIER_APT/lists/partial" "$KTIER_APT/archives/partial"
     {
         printf 'deb %s %s main\n' "$mirror" "${CLICKBRIDGE_KERNEL_SUITE:-sid}"
-        printf 'deb %s bookworm-backports main\n' "$mirror"
     } > "$KTIER_APT/sources.list"
     KTIER_APT_OPTS=(-o Dir::Etc::SourceList="$KTIER_APT/sources.list" -o Dir::Etc::SourceParts=/dev/null
         -o Dir::State::Lists="$KTIER_APT/lists" -o Dir::Cache="$KTIER_APT" -o Dir::Cache::Archives="$KTIER_APT/archives"
