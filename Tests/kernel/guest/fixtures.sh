@@ -39,9 +39,12 @@ wait_for() {
 
 # The virtual keyboard: uinput-kbd reads commands from a FIFO; kbd sends one and waits for its "ok".
 KBD_OUT=/tmp/kbd.out
+# Background jobs started after kbd_start must get `7>&-`, or they keep the FIFO open and the
+# keyboard outlives the check.
 kbd_start() {
     rm -f /tmp/kbd.fifo; mkfifo /tmp/kbd.fifo
     uinput-kbd < /tmp/kbd.fifo > "$KBD_OUT" 2>&1 &
+    KBD_PID=$!
     exec 7> /tmp/kbd.fifo
     KBD_SEQ=0
 }
@@ -51,7 +54,8 @@ kbd() {
     wait_for "$KBD_OUT" "^(ok $KBD_SEQ |error)" 60 && ! grep -q '^error' "$KBD_OUT"
 }
 kbd_device() { sed -n 's/^created //p' "$KBD_OUT" | tail -n1; }
-kbd_stop() { exec 7>&-; }
+# kbd_stop: closes the FIFO; the helper removes the keyboard at end of input and exits.
+kbd_stop() { exec 7>&-; wait "$KBD_PID" 2>/dev/null; }
 
 # wait_line_used OFFSET [SECONDS]: waits until someone holds the line (the kernel says used=1).
 wait_line_used() {

@@ -7,7 +7,7 @@
 # listen_start NAME ARGS...: starts `clickbridge listen ARGS`, output in /tmp/NAME.{out,err}.
 listen_start() {
     local name=$1; shift
-    clickbridge listen "$@" > "/tmp/$name.out" 2> "/tmp/$name.err" &
+    clickbridge listen "$@" > "/tmp/$name.out" 2> "/tmp/$name.err" 7>&- &
     eval "LISTEN_PID_$name=$!"
 }
 listen_pid() { eval "echo \$LISTEN_PID_$1"; }

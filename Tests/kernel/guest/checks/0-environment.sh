@@ -15,7 +15,7 @@ expect "the line carries its configured name" test "${info#*name=\"BUTTON\"}" !=
 kbd_start
 expect "uinput-kbd creates a virtual keyboard" kbd create
 dev=$(kbd_device)
-evdev-watch "$dev" > /tmp/watch0.out &
+evdev-watch "$dev" > /tmp/watch0.out 7>&- &
 w=$!
 wait_for /tmp/watch0.out '^watching'
 kbd tap KEY_ENTER 10

@@ -7,7 +7,7 @@ dev=$(kbd_device)
 say "virtual keyboard at $dev"
 
 # --- monotonic clock and autorepeat, without a grab; evdev-watch is the independent witness.
-evdev-watch "$dev" > /tmp/watch3.out & watch=$!
+evdev-watch "$dev" > /tmp/watch3.out 7>&- & watch=$!
 wait_for /tmp/watch3.out '^watching'
 listen_start kb --evdev "$dev" --key KEY_ENTER
 sleep 1
@@ -27,7 +27,7 @@ edges_of kb > /tmp/edges3
 say "edges: $(paste -sd' ' /tmp/edges3)"
 say "presses: $(presses_of kb | paste -sd';' )"
 expect "the kernel really sent autorepeats (witness repeats > 5)" \
-    awk '/^watch/ { split($4, r, "="); exit !(r[2] > 5) }' /tmp/watch3.out
+    awk '/^watch presses=/ { split($4, r, "="); exit !(r[2] > 5) }' /tmp/watch3.out
 expect "our source saw exactly press release press release (no repeat became an edge)" \
     test "$(cut -d' ' -f1 /tmp/edges3 | paste -sd' ')" = "press release press release"
 # /proc/uptime follows CLOCK_BOOTTIME, equal to CLOCK_MONOTONIC in a guest that never suspends;
@@ -42,7 +42,7 @@ listen_stop kb
 listen_start grab --evdev "$dev" --key KEY_ENTER --grab
 sleep 1
 listen_alive grab || fail "listen --evdev --grab exited: $(head -n3 /tmp/grab.err)"
-evdev-watch "$dev" > /tmp/watch3g.out & watch=$!
+evdev-watch "$dev" > /tmp/watch3g.out 7>&- & watch=$!
 wait_for /tmp/watch3g.out '^watching'
 kbd tap KEY_ENTER 100
 wait_for_presses grab 1 5
@@ -75,4 +75,4 @@ listen_stop replug
 kbd_stop
 say "presses across the replug: $types"
 expect "presses before and after re-creation, no restart (SINGLE SINGLE SINGLE)" test "$types" = "SINGLE SINGLE SINGLE"
-pass "monotonic timestamps; $(awk '/^watch/ {print $4}' /tmp/watch3.out) autorepeats ignored (presses SINGLE LONG); grab hid the key from another reader; removal and re-creation picked up without restart"
+pass "monotonic timestamps; $(awk '/^watch presses=/ {print $4}' /tmp/watch3.out) autorepeats ignored (presses SINGLE LONG); grab hid the key from another reader; removal and re-creation picked up without restart"

@@ -9,6 +9,7 @@ kbd destroy; kbd_stop
 not_built_yet /tmp/doctor.err
 sed 's/^/      /' /tmp/doctor.out | while IFS= read -r l; do say "$l"; done
 expect "doctor exits 0 (status $rc; stderr: $(head -n2 /tmp/doctor.err))" test $rc -eq 0
+expect "the binary uses libgpiod's 2.x API (the guest kernel has no uAPI v1)" grep -q 'libgpiod 2\..*(API 2)' /tmp/doctor.out
 expect "it lists the chip $GPIO_CHIP_NAME" grep -q "$GPIO_CHIP_NAME" /tmp/doctor.out
 expect "with its label $GPIO_LABEL" grep -q "$GPIO_LABEL" /tmp/doctor.out
 expect "and its named lines BUTTON and LATENCY" sh -c "grep -q BUTTON /tmp/doctor.out && grep -q LATENCY /tmp/doctor.out"

@@ -3,6 +3,7 @@
 # `clickbridge claim` (initiate, a press, finalize) and `clickbridge events` (ListDeviceEvents
 # through clickbridge's own client) then lists the presses.
 need_clickbridge
+[ "$(cat /ktier/guest-binary)" = clickbridge ] || not_run "the guest binary is $(cat /ktier/guest-binary), which has no run command (CLICKBRIDGE_KERNEL_GUEST=probe)"
 clickbridge run --config /nonexistent.yaml > /tmp/run-probe.out 2> /tmp/run-probe.err
 not_built_yet /tmp/run-probe.err
 
@@ -24,7 +25,7 @@ buttons:
     evdev: { device: $dev, key: KEY_ENTER }
 YAML
 say "config: $(tr '\n' ' ' < /tmp/run.yaml)"
-clickbridge run --config /tmp/run.yaml > /tmp/run.out 2> /tmp/run.err &
+clickbridge run --config /tmp/run.yaml > /tmp/run.out 2> /tmp/run.err 7>&- &
 run=$!
 wait_line_used $BUTTON_LINE 30 || fail "run never requested the GPIO line: $(tail -n3 /tmp/run.err)"
 kill -0 $run 2>/dev/null || fail "run exited: $(tail -n3 /tmp/run.err)"
@@ -47,7 +48,7 @@ key_press() {
 # claim_with DEVICE PRESS-FUNCTION: the owner's claim waits for a press; press once a second
 # until it finalizes (a press before the initiation does not count).
 claim_with() {
-    clickbridge claim "$1" --endpoint "$endpoint" --timeout 60s > "/tmp/claim-$1.out" 2> "/tmp/claim-$1.err" &
+    clickbridge claim "$1" --endpoint "$endpoint" --timeout 60s > "/tmp/claim-$1.out" 2> "/tmp/claim-$1.err" 7>&- &
     local claim=$! i=0
     while kill -0 $claim 2>/dev/null && [ $i -lt 30 ]; do "$2" single; sleep 1; i=$((i + 1)); done
     wait $claim
