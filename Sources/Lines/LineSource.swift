@@ -60,6 +60,11 @@ public enum SourceNotice: Hashable, Sendable, CustomStringConvertible {
 /// A one-line, user-facing error of the button layer: what is wrong and what to do.
 public struct LineError: Error, CustomStringConvertible, Hashable, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The chip, line or device does not exist (yet): a source asked to wait for it may do so.
+    public var isMissing: Bool
+    public init(_ message: String, isMissing: Bool = false) {
+        self.message = message
+        self.isMissing = isMissing
+    }
     public var description: String { message }
 }

@@ -89,4 +89,38 @@ struct GPIOTests {
         #expect(message.hasPrefix("no GPIO line named 'GPIO17' on any chip"))
         if Self.chips.isEmpty { #expect(message.contains("no GPIO chips")) }
     }
+
+    @Test("with waitForLine, a missing chip is waited for on an inotify descriptor")
+    func waitsForChip() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpio-wait-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let chip = dir.appendingPathComponent("gpiochip5").path
+        var config = try GPIOLineConfig(parsing: "\(chip):GPIO17", activeLow: true)
+        config.waitForLine = true
+        let source = try GPIOSource(config)
+        #expect(!source.isPresent && !source.isFinished)
+        #expect(source.buttons == ["gpiochip5:GPIO17"])
+        let fd = try #require(source.descriptors.first)
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&pfd, 1, 0) == 0)
+        _ = FileManager.default.createFile(atPath: chip, contents: Data())  // something appears, but not a chip
+        #expect(poll(&pfd, 1, 1000) == 1)
+        var output = SourceOutput()
+        source.drain(into: &output)
+        #expect(output.edges.isEmpty && output.notices.isEmpty && !source.isPresent)
+        source.close()
+        #expect(source.isFinished && source.descriptors.isEmpty)
+    }
+
+    @Test("without waitForLine a missing chip fails at once; a wrong line name on a missing chip also waits only when asked")
+    func noWaitByDefault() throws {
+        #expect(throws: LineError.self) { try GPIOSource(GPIOLineConfig(parsing: "gpiochip77:3")) }
+        var config = try GPIOLineConfig(parsing: "GPIO_NOWHERE")
+        config.waitForLine = true
+        let source = try GPIOSource(config)
+        #expect(source.buttons == ["GPIO_NOWHERE"])
+        #expect(source.descriptors.count == 1)
+        source.close()
+    }
 }

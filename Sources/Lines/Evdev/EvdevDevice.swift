@@ -97,7 +97,7 @@ final class EvdevDevice {
     static func openError(_ path: String, errno code: Int32) -> LineError {
         switch code {
         case ENOENT, ENODEV, ENXIO:
-            return LineError("input device \(path) does not exist; \(InputDevices.summary())")
+            return LineError("input device \(path) does not exist; \(InputDevices.summary())", isMissing: true)
         case EACCES, EPERM:
             return LineError("permission denied on \(path): \(GPIOErrors.groupAdvice(path, group: "input"))")
         default:

@@ -22,19 +22,19 @@ public final class EvdevSource: LineSource, @unchecked Sendable {
     public init(_ config: EvdevConfig) throws(LineError) {
         self.config = config
         var keys = config.keys
-        if config.waitForDevice, access(config.device, F_OK) != 0, errno == ENOENT {
+        do {
+            let dev = try EvdevDevice(path: config.device)
+            if keys.isEmpty { keys = [try Self.defaultKey(dev)] }
+            try Self.prepare(dev, keys: keys, grab: config.grab)
+            device = dev
+            heldAtStart = keys.map(dev.isHeld)
+        } catch where config.waitForDevice && error.isMissing {
             // Missing at start: wait for it. Its keys cannot be checked yet.
             guard !keys.isEmpty else {
                 throw LineError("input device \(config.device) does not exist yet, so its key cannot be guessed: name one (KEY_ENTER or 28)")
             }
             watch = try DirectoryWatch(for: config.device)
             heldAtStart = Array(repeating: false, count: keys.count)
-        } else {
-            let dev = try EvdevDevice(path: config.device)
-            if keys.isEmpty { keys = [try Self.defaultKey(dev)] }
-            try Self.prepare(dev, keys: keys, grab: config.grab)
-            device = dev
-            heldAtStart = keys.map(dev.isHeld)
         }
         self.keys = keys
         decoder = EvdevDecoder(keys: keys, levels: heldAtStart)

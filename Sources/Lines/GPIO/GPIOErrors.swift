@@ -5,7 +5,7 @@ enum GPIOErrors {
     static func openFailed(path: String, errno code: Int32) -> LineError {
         switch code {
         case ENOENT:
-            return LineError("GPIO chip \(path) does not exist; \(chipSummary())")
+            return LineError("GPIO chip \(path) does not exist; \(chipSummary())", isMissing: true)
         case EACCES, EPERM:
             return permissionDenied(path)
         default:
@@ -14,7 +14,7 @@ enum GPIOErrors {
     }
 
     static func chipNotFound(_ spec: String) -> LineError {
-        LineError("GPIO chip '\(spec)' not found; \(chipSummary())")
+        LineError("GPIO chip '\(spec)' not found; \(chipSummary())", isMissing: true)
     }
 
     /// "chips on this machine: gpiochip0 [pinctrl-bcm2711] (58 lines), ..." or that there are none.

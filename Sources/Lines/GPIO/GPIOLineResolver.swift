@@ -40,7 +40,7 @@ enum GPIOLineResolver {
 
     private static func existing(_ path: String, spec: String) throws(LineError) -> GPIOChip {
         do { return try GPIOChip(path: path) } catch {
-            if error.message.contains("does not exist") { throw GPIOErrors.chipNotFound(spec) }
+            if error.isMissing { throw GPIOErrors.chipNotFound(spec) }
             throw error
         }
     }
@@ -57,7 +57,7 @@ enum GPIOLineResolver {
             }
         }
         if let denied { throw denied }
-        throw LineError("no GPIO line named '\(lineName)' on any chip; \(GPIOErrors.chipSummary())")
+        throw LineError("no GPIO line named '\(lineName)' on any chip; \(GPIOErrors.chipSummary())", isMissing: true)
     }
 
     private static func sample(_ names: [String]) -> String {
