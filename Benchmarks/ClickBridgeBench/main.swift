@@ -7,6 +7,7 @@ import Glibc
 let args = CommandLine.arguments.dropFirst()
 
 let benchmarks: [String: () throws -> Void] = [
+    "detector": DetectorBench.run,
     "listen": listenBenchmark,
     "live-latency": liveLatencyBenchmark,
 ]

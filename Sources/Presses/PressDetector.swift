@@ -21,6 +21,11 @@
 ///   SINGLE when the release is confirmed, as DESIGN.md says.
 /// - Edges closer than `debounce` are one burst even when the first is a glitch: a glitch
 ///   followed within `debounce` by a real change times that change from the glitch.
+/// - An edge repeating the confirmed level outside a burst is ignored; inside a burst it counts
+///   as activity (a pulse was lost), so it extends the burst.
+/// - At shutdown every remaining instant comes at once: a burst in progress resolves as the
+///   line stands, then the phase decides. A first press still held is LONG, however short so
+///   far; a second one DOUBLE; a released first click SINGLE.
 /// - Negative timings count as zero; sums past `Int64.max` nanoseconds saturate.
 /// - An edge older than an instant already processed (which callers must avoid: in live mode,
 ///   read all queued edges before advancing to a deadline) counts as happening at that instant.

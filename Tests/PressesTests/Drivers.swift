@@ -57,8 +57,9 @@ func live(_ edges: [Edge], button: String = "b", timing: PressTiming = .default,
             for emitted in presses[before...] {
                 #expect(emitted.decidedAt == deadline, "emitted by the tick at \(deadline)", sourceLocation: sourceLocation)
             }
-            if let next = detector.nextDeadline {
-                #expect(next > deadline, "the deadline moved on from \(deadline)", sourceLocation: sourceLocation)
+            if let next = detector.nextDeadline, next <= deadline {
+                Issue.record("the deadline did not move on from \(deadline)", sourceLocation: sourceLocation)
+                return
             }
         }
     }
