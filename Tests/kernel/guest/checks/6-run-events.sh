@@ -27,7 +27,7 @@ YAML
 say "config: $(tr '\n' ' ' < /tmp/run.yaml)"
 clickbridge run --config /tmp/run.yaml > /tmp/run.out 2> /tmp/run.err 7>&- &
 run=$!
-wait_line_used $BUTTON_LINE 30 || fail "run never requested the GPIO line: $(tail -n3 /tmp/run.err)"
+wait_line_used $BUTTON_LINE 30 || { not_built_yet /tmp/run.err; fail "run never requested the GPIO line: $(tail -n3 /tmp/run.err)"; }
 kill -0 $run 2>/dev/null || fail "run exited: $(tail -n3 /tmp/run.err)"
 
 gpio_press() {  # gpio_press single|double|long
@@ -58,6 +58,7 @@ for pair in "$gpio_dev gpio_press" "$key_dev key_press"; do
     set -- $pair
     claim_with "$1" "$2"; rc=$?
     say "claim $1: status $rc: $(cat /tmp/claim-$1.out /tmp/claim-$1.err | tr '\n' ' ')"
+    [ $rc -eq 0 ] || not_built_yet "/tmp/claim-$1.err"
     [ $rc -eq 0 ] || fail "clickbridge claim $1 failed (status $rc): $(tail -n1 /tmp/claim-$1.err)"
     sleep 1
     "$2" single; sleep 1
@@ -69,6 +70,7 @@ sleep 2     # the last decision and its publish
 for d in $gpio_dev $key_dev; do
     clickbridge events "$d" --endpoint "$endpoint" > "/tmp/events-$d.out" 2> "/tmp/events-$d.err"; rc=$?
     sed 's/^/      /' "/tmp/events-$d.out" | while IFS= read -r l; do say "$l"; done
+    [ $rc -eq 0 ] || not_built_yet "/tmp/events-$d.err"
     [ $rc -eq 0 ] || fail "clickbridge events $d failed (status $rc): $(tail -n1 /tmp/events-$d.err)"
     for t in SINGLE DOUBLE LONG; do
         expect "ListDeviceEvents for $d shows a $t" grep -q "$t" "/tmp/events-$d.out"
