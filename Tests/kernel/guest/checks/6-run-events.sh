@@ -2,6 +2,7 @@
 # SINGLE, DOUBLE and LONG to its embedded service; the owner claims each device with
 # `clickbridge claim` (initiate, a press, finalize) and `clickbridge events` (ListDeviceEvents
 # through clickbridge's own client) then lists the presses.
+# timeout: 150
 need_clickbridge
 [ "$(cat /ktier/guest-binary)" = clickbridge ] || not_run "the guest binary is $(cat /ktier/guest-binary), which has no run command (CLICKBRIDGE_KERNEL_GUEST=probe)"
 clickbridge run --config /nonexistent.yaml > /tmp/run-probe.out 2> /tmp/run-probe.err
