@@ -28,6 +28,10 @@ let serviceTargets: [Target] = [
     .target(name: "ClaimService", dependencies: [
         "OneClick",
         .product(name: "Hummingbird", package: "hummingbird"),
+        // The service builds its HTTP server directly (no 1 Hz Date-header timer) and runs it
+        // as a Service.
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
     ]),
@@ -43,7 +47,8 @@ let serviceTargets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
-    .testTarget(name: "OneClickTests", dependencies: ["OneClick"]),
+    // OneClickTests also runs the client against a real ClaimServer on loopback.
+    .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService"], exclude: ["Fixtures"]),
     .testTarget(name: "ClaimServiceTests", dependencies: [
         "ClaimService", "OneClick",
         .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -8,8 +8,9 @@ let args = CommandLine.arguments.dropFirst()
 
 let benchmarks: [String: () throws -> Void] = [
     "detector": DetectorBench.run,
-    "listen": listenBenchmark,
-    "live-latency": liveLatencyBenchmark,
+    "replay": replayBench,  // ReplayBench.swift
+    "listen": listenBenchmark,  // ListenBenchmark.swift, measured by Benchmarks/listen-idle.sh
+    "live-latency": liveLatencyBenchmark,  // LiveLatencyBenchmark.swift
 ]
 
 guard let name = args.first, let bench = benchmarks[name] else {

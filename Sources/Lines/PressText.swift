@@ -24,13 +24,11 @@ public enum TracePressText {
     /// One readable line: `DOUBLE  GPIO17  pressed 5.000000000  decided 5.402000000 (+402.000 ms)`.
     public static func line(_ press: Press, digits: Int = 9) -> String {
         let type = press.clickType.rawValue + String(repeating: " ", count: max(0, 6 - press.clickType.rawValue.count))
-        let delay = (press.decidedAt - press.pressedAt).nanoseconds
-        let ms = seconds(Timestamp(nanoseconds: delay), digits: 6).split(separator: ".")
-        // delay in ms with 3 decimals, from the exact µs digits
-        let whole = Int64(ms[0]) ?? 0
-        let frac = ms.count > 1 ? String(ms[1]) : "000000"
-        let millis = "\(delay < 0 ? "-" : "")\(whole.magnitude * 1000 + (UInt64(frac.prefix(3)) ?? 0)).\(frac.dropFirst(3))"
-        return "\(type)  \(press.button)  pressed \(seconds(press.pressedAt, digits: digits))  decided \(seconds(press.decidedAt, digits: digits)) (+\(millis) ms)"
+        // The decision's delay after the press, in milliseconds to the microsecond.
+        let us = (press.decidedAt - press.pressedAt).nanoseconds / 1_000
+        let frac = String(us.magnitude % 1_000)
+        let delay = "\(us < 0 ? "-" : "")\(us.magnitude / 1_000).\(String(repeating: "0", count: 3 - frac.count))\(frac)"
+        return "\(type)  \(press.button)  pressed \(seconds(press.pressedAt, digits: digits))  decided \(seconds(press.decidedAt, digits: digits)) (+\(delay) ms)"
     }
 
     /// Exact decimal seconds with `digits` decimals (0...9); falls back to 9 if that would round.

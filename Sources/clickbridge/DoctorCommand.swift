@@ -11,6 +11,6 @@ struct Doctor: ParsableCommand {
     func run() throws {
         let report = Lines.Doctor.examine()
         Terminal.out(report.render())
-        if !report.problems.isEmpty { exit(1) }
+        if !report.problems.isEmpty { throw ExitCode(1) }
     }
 }

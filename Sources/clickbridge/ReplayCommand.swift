@@ -40,7 +40,10 @@ struct Replay: ParsableCommand {
         do {
             var keyCodes: [UInt16] = []
             for k in keys {
-                do { keyCodes.append(try EvdevKeys.parse(k)) } catch { throw ReplayArgumentError("--key: \(error.description)") }
+                guard let code = EvdevKey.code(parsing: k) else {
+                    throw ReplayArgumentError("--key: '\(k)' is not a key; give a name like KEY_ENTER or a code like 28")
+                }
+                keyCodes.append(code)
             }
             job = ReplayJob(
                 path: file,

@@ -1,9 +1,30 @@
 import ArgumentParser
+import Bridge
+import Foundation
 
 struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "The daemon: buttons to presses to device events.")
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "The daemon: buttons to presses to device events.",
+        discussion: """
+            Reads the YAML configuration (see hardware/clickbridge.yaml), registers every device with \
+            its claim code, watches all buttons on one event loop, commits every press to the outbox \
+            in the state dir and publishes it until the service acknowledges it. Without `endpoint`, \
+            the claim service runs embedded. SIGTERM or SIGINT decide pending presses and stop.
+            """
+    )
+
+    @Option(help: "The YAML configuration file.")
+    var config: String
 
     func run() async throws {
-        throw NotYetBuilt(command: "run")
+        do {
+            try await BridgeRunner.run(configPath: config) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        } catch let failure as BridgeFailure {
+            FileHandle.standardError.write(Data("clickbridge run: \(failure)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }

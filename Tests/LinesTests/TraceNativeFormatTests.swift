@@ -72,6 +72,15 @@ import Testing
         #expect(w.line(for: trace.edges[0]) == "0.000000000 b 1\n")
     }
 
+    @Test func writerMakesNamesValidIDs() throws {
+        let w = NativeTraceWriter(buttons: ["my button", "17", "gpiochip0:GPIO17", "line17", "a#b=c"], activeLow: false)
+        #expect(w.buttons == ["my_button", "line17", "gpiochip0:GPIO17", "line17_2", "a_b_c"])
+        let text = w.header(source: "x") + w.line(for: SourceEdge(button: 3, edge: Edge(time: .milliseconds(1), pressed: true)))
+        let t = try TraceReader.read(text: text)
+        #expect(t.buttons == w.buttons)
+        #expect(t.edges.map(\.button) == [3])
+    }
+
     @Test func importedNamesBecomeValidIDs() throws {
         let gpiomon = "event: FALLING EDGE offset: 17 timestamp: [       1.000000000]\nevent:  RISING EDGE offset: 17 timestamp: [       1.100000000]\n"
         let t = try TraceReader.read(text: gpiomon, options: .init(activeLow: true))

@@ -14,7 +14,8 @@ import Presses
 ///
 /// Times given to the script are those of the settled changes' first edges, the times the
 /// detector reports, so `press(for: 120ms)` releases exactly 120 ms after it pressed. Each
-/// method returns a new script, so scripts chain and can be reused as prefixes.
+/// method returns a new script, so scripts chain and can be reused as prefixes; the methods
+/// consume their receiver, so a long chain appends in place instead of copying its edges.
 public struct SimulatedButton: Sendable {
     public var name: String
     /// Raw edges so far, in time order, bounces included.
@@ -39,13 +40,13 @@ public struct SimulatedButton: Sendable {
 
     /// The button goes down now, its contacts bouncing `bounce` times (each bounce is a pair of
     /// edges) within `bounceSpan`.
-    public func down(bounce: Int = 0) -> Self { change(to: true, bounce: bounce) }
+    public consuming func down(bounce: Int = 0) -> Self { change(to: true, bounce: bounce) }
 
     /// The button comes up now, bouncing `bounce` times.
-    public func up(bounce: Int = 0) -> Self { change(to: false, bounce: bounce) }
+    public consuming func up(bounce: Int = 0) -> Self { change(to: false, bounce: bounce) }
 
     /// Nothing happens for `span`.
-    public func wait(_ span: Span) -> Self {
+    public consuming func wait(_ span: Span) -> Self {
         var s = self
         s.now = s.now + span
         return s
@@ -53,7 +54,7 @@ public struct SimulatedButton: Sendable {
 
     /// A spike of the other level for `width` (default 2 ms), then back. Not a change of the
     /// button's state; the clock does not move, so what follows is timed as if it were absent.
-    public func glitch(_ width: Span = .milliseconds(2)) -> Self {
+    public consuming func glitch(_ width: Span = .milliseconds(2)) -> Self {
         var s = self
         s.append(Edge(time: s.now, pressed: !s.isPressed))
         s.append(Edge(time: s.now + width, pressed: s.isPressed))
@@ -63,27 +64,27 @@ public struct SimulatedButton: Sendable {
     // MARK: Gestures
 
     /// Down, held for `duration` (first edge to first edge), up; the clock ends at the release.
-    public func press(for duration: Span, bounce: Int = 0) -> Self {
+    public consuming func press(for duration: Span, bounce: Int = 0) -> Self {
         down(bounce: bounce).wait(duration).up(bounce: bounce)
     }
 
     /// A short press (100 ms by default).
-    public func click(_ duration: Span = .milliseconds(100), bounce: Int = 0) -> Self {
+    public consuming func click(_ duration: Span = .milliseconds(100), bounce: Int = 0) -> Self {
         press(for: duration, bounce: bounce)
     }
 
     /// Two clicks, the second pressed `gap` after the first was released.
-    public func doubleClick(_ duration: Span = .milliseconds(100), gap: Span = .milliseconds(150), bounce: Int = 0) -> Self {
+    public consuming func doubleClick(_ duration: Span = .milliseconds(100), gap: Span = .milliseconds(150), bounce: Int = 0) -> Self {
         click(duration, bounce: bounce).wait(gap).click(duration, bounce: bounce)
     }
 
     /// Three clicks `gap` apart.
-    public func tripleClick(_ duration: Span = .milliseconds(100), gap: Span = .milliseconds(150), bounce: Int = 0) -> Self {
+    public consuming func tripleClick(_ duration: Span = .milliseconds(100), gap: Span = .milliseconds(150), bounce: Int = 0) -> Self {
         doubleClick(duration, gap: gap, bounce: bounce).wait(gap).click(duration, bounce: bounce)
     }
 
     /// A press held for `duration` (2 s by default, past the 1.5 s LONG threshold).
-    public func hold(_ duration: Span = .seconds(2), bounce: Int = 0) -> Self {
+    public consuming func hold(_ duration: Span = .seconds(2), bounce: Int = 0) -> Self {
         press(for: duration, bounce: bounce)
     }
 
@@ -106,7 +107,7 @@ public struct SimulatedButton: Sendable {
 
     // MARK: Internals
 
-    private func change(to pressed: Bool, bounce: Int) -> Self {
+    private consuming func change(to pressed: Bool, bounce: Int) -> Self {
         var s = self
         let t0 = s.now
         s.append(Edge(time: t0, pressed: pressed))

@@ -14,15 +14,18 @@ import Presses
 /// which is ignored. Without `keys`, every key is its own button; with them, only those keys
 /// count. A button is named by its key name, else its decimal code.
 enum EvemuImporter {
+    /// KEY_MAX of linux/input-event-codes.h.
+    static let maxKeyCode: UInt16 = 0x2ff
+
     static func read(_ buffer: UnsafeBufferPointer<UInt8>, keys: [UInt16]) throws(TraceError) -> Trace {
         var lines = ByteLines(buffer)
         var d = TraceDirectives(.evemu)
         var names: [String] = []
         // Button index per key code, -1 for keys not (yet) seen, -2 for keys filtered out.
-        var buttonOfCode = [Int](repeating: keys.isEmpty ? -1 : -2, count: Int(EvdevKeys.maxCode) + 1)
+        var buttonOfCode = [Int](repeating: keys.isEmpty ? -1 : -2, count: Int(EvemuImporter.maxKeyCode) + 1)
         for k in keys where buttonOfCode[Int(k)] < 0 {
             buttonOfCode[Int(k)] = names.count
-            names.append(EvdevKeys.buttonName(of: k))
+            names.append(EvdevKey.name(k))
         }
         var edges: [SourceEdge] = []
         edges.reserveCapacity(buffer.count / 60)
@@ -57,7 +60,7 @@ enum EvemuImporter {
                 try s.endOfLine("the event value")
                 sawEvent = true
                 guard type == 1 else { continue } // EV_KEY only; EV_SYN, EV_MSC, … carry no edges.
-                guard code <= UInt32(EvdevKeys.maxCode) else {
+                guard code <= UInt32(maxKeyCode) else {
                     throw s.fail("key code 0x\(String(code, radix: 16)) is beyond KEY_MAX (0x2ff)")
                 }
                 guard value == 0 || value == 1 || value == 2 else {
@@ -69,7 +72,7 @@ enum EvemuImporter {
                 if b == -1 {
                     b = names.count
                     buttonOfCode[Int(code)] = b
-                    names.append(EvdevKeys.buttonName(of: UInt16(code)))
+                    names.append(EvdevKey.name(UInt16(code)))
                 }
                 guard time >= lastTime else {
                     throw s.fail("time \(formatSeconds(time)) is earlier than the previous key event's \(formatSeconds(lastTime)); events must be in time order")

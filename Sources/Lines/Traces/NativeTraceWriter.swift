@@ -9,12 +9,12 @@ public struct NativeTraceWriter: Sendable {
     public let activeLow: Bool
     private let buttonBytes: [[UInt8]]
 
-    /// `buttons` must be ids without blanks, `#` or `=`, not starting with a digit; `activeLow`
-    /// says which level the edges' `pressed` maps to.
+    /// `activeLow` says which level the edges' `pressed` maps to. Names that are not valid ids
+    /// (blanks, `#`, `=`, a leading digit) are made valid; `buttons` holds the ids written.
     public init(buttons: [String], activeLow: Bool) {
-        self.buttons = buttons
+        self.buttons = NativeTraceWriter.uniqueIDs(buttons)
         self.activeLow = activeLow
-        self.buttonBytes = buttons.map { Array($0.utf8) }
+        self.buttonBytes = self.buttons.map { Array($0.utf8) }
     }
 
     public init(for trace: Trace) {
@@ -121,6 +121,7 @@ extension NativeTraceWriter {
         var seen: Set<String> = []
         return names.map { name in
             var id = buttonID(name)
+            if id == name, !seen.contains(id) { seen.insert(id); return id }
             let base = id
             var n = 2
             while seen.contains(id) { id = "\(base)_\(n)"; n += 1 }

@@ -25,7 +25,7 @@ public enum TraceReplay {
             // One button: its presses come out already in decision order.
             var presses: [Press] = []
             presses.reserveCapacity(16)
-            for e in trace.edges {
+            for e in trace.edges where e.button == 0 {
                 detectors[0].feed(e.edge, into: &presses)
                 if !presses.isEmpty { for p in presses { emit(p) }; presses.removeAll(keepingCapacity: true) }
             }

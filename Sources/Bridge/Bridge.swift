@@ -1,1 +1,0 @@
-// The Bridge target; see DESIGN.md.

@@ -1,0 +1,76 @@
+import Lines
+import Presses
+
+/// The `run` daemon's configuration, as read from its YAML file (see `hardware/clickbridge.yaml`).
+public struct BridgeConfig: Sendable, Equatable {
+    /// Outbox and, when embedded, the service's database. Nil: the default state dir.
+    public var stateDir: String?
+    /// The claim service to publish to. Nil: the service runs embedded in this process.
+    public var endpoint: String?
+    /// Where the embedded service listens (`host:port`). Nil: its default.
+    public var listen: String?
+    /// The credentials file the bridge signs with. Nil: the state dir's generated one.
+    public var credentials: String?
+    /// The profile of `credentials` the bridge signs with.
+    public var profile: String
+    /// Declared with every device at registration, so `ClaimDevicesByClaimCode` can claim them.
+    public var claimCode: String?
+    public var buttons: [ButtonConfig]
+
+    public init(stateDir: String? = nil, endpoint: String? = nil, listen: String? = nil, credentials: String? = nil,
+                profile: String = BridgeConfig.defaultProfile, claimCode: String? = nil, buttons: [ButtonConfig]) {
+        self.stateDir = stateDir
+        self.endpoint = endpoint
+        self.listen = listen
+        self.credentials = credentials
+        self.profile = profile
+        self.claimCode = claimCode
+        self.buttons = buttons
+    }
+
+    /// The device-side principal of the generated credentials file.
+    public static let defaultProfile = "bridge"
+
+    /// The button configured for a device id, if any.
+    public func button(forDevice deviceId: String) -> ButtonConfig? {
+        buttons.first { $0.deviceId == deviceId }
+    }
+}
+
+/// One configured button: a device id and the line it reads.
+public struct ButtonConfig: Sendable, Equatable {
+    public var deviceId: String
+    /// `name` from the file, else the source's own name (DESIGN.md): this is `Press.button`.
+    public var name: String
+    public var source: ButtonSource
+    public var timing: PressTiming
+    /// Reserved for per-button actions (`on:`, a later issue): kept unread, so configs written for
+    /// it already load.
+    public var hasActions: Bool
+
+    public init(deviceId: String, name: String? = nil, source: ButtonSource, timing: PressTiming = .default, hasActions: Bool = false) {
+        self.deviceId = deviceId
+        self.name = name ?? source.defaultName
+        self.source = source
+        self.timing = timing
+        self.hasActions = hasActions
+    }
+}
+
+/// Where a button's edges come from, in the button layer's own terms.
+public enum ButtonSource: Sendable, Equatable {
+    case gpio(GPIOLineConfig)
+    case evdev(EvdevConfig)
+    /// A trace file replayed in real time (relative to the working directory when not absolute).
+    case trace(file: String, options: TraceReadOptions)
+
+    /// The name of a button without a `name` (DESIGN.md): the source as written,
+    /// `gpiochip0:GPIO17`, the evdev path with its key, or the trace file.
+    public var defaultName: String {
+        switch self {
+        case .gpio(let g): return "\(g.chip.map { "\($0):" } ?? "")\(g.line)"
+        case .evdev(let e): return "\(e.device):\(e.keys.map(EvdevKey.name).joined(separator: ","))"
+        case .trace(let file, _): return file
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Lines
+import Logging
+import Presses
+
+/// The `run` daemon's core: the configured buttons on one event loop, every press committed to the
+/// outbox, the publisher delivering it, the devices registered with their claim code. It stops
+/// when `stop()` is called (SIGTERM/SIGINT in `clickbridge run`): pending presses are decided at
+/// once and committed, and the publisher gets a short grace to deliver them.
+public final class BridgeDaemon: Sendable {
+    public let config: BridgeConfig
+    private let outbox: Outbox
+    private let sink: any EventSink
+    private let logger: Logger
+    private let say: @Sendable (String) -> Void
+    private let notifier: SystemdNotifier
+    private let backoff: Backoff
+    private let loop: LoopThread
+    private let wiring: ButtonWiring
+    /// How long, at shutdown, the publisher may keep delivering what is queued.
+    public static let shutdownGrace: Duration = .seconds(3)
+
+    /// Opens every button (a missing device is waited for; a bad trace file or an unknown key is
+    /// an error). `say` prints the user-facing lines (device ids, presses, deliveries).
+    public init(config: BridgeConfig, outbox: Outbox, sink: any EventSink, notifier: SystemdNotifier = SystemdNotifier(),
+                backoff: Backoff = Backoff(), logger: Logger = Logger(label: "clickbridge.run"),
+                say: @escaping @Sendable (String) -> Void) throws(LineError) {
+        self.config = config
+        self.outbox = outbox
+        self.sink = sink
+        self.logger = logger
+        self.say = say
+        self.notifier = notifier
+        self.backoff = backoff
+        let box = HandlerBox()
+        let eventLoop = try EventLoop { event in box.handle(event) }
+        var wiring = ButtonWiring()
+        try wiring.add(config.buttons, to: eventLoop)
+        self.wiring = wiring
+        self.loop = LoopThread(eventLoop)
+        let publisher = Publisher(outbox: outbox, sink: sink, backoff: backoff, logger: Logger(label: "clickbridge.publisher")) { report in
+            switch report {
+            case .delivered(let e): say("delivered \(e.clickType.rawValue) of \(e.deviceId) (\(e.reportedTime))")
+            case .willRetry, .deadLettered: break  // the publisher logs these itself
+            }
+        }
+        self.publisher = publisher
+        let recorder = PressRecorder(outbox: outbox, logger: logger) { _ in publisher.wake() }
+        let deviceIds = wiring.deviceIds
+        let sources = wiring.sourceButtons
+        box.set { event in
+            switch event {
+            case .press(let b, let press):
+                guard let event = recorder.record(press, deviceId: deviceIds[b]) else { return }
+                say("\(press.clickType.rawValue) on \(deviceIds[b]) (\(press.button)), queued as \(event.eventId)")
+            case .notice(let s, let notice):
+                let device = s < sources.count ? sources[s].deviceId : "?"
+                switch notice {
+                case .appeared(let m): logger.notice("\(device): \(m)")
+                case .vanished(let m): logger.warning("\(device): \(m)")
+                case .failed(let m): logger.error("\(device): \(m); its other buttons, and the other devices, keep working")
+                }
+            case .edge: break
+            }
+        }
+    }
+
+    private let publisher: Publisher
+
+    /// Everything that waits to be delivered; for the start-up banner.
+    public var waitingDevices: [String] { wiring.waiting }
+
+    /// Runs until `stop()`. Returns once the lines are released and the outbox is consistent.
+    public func run() async throws(LineError) {
+        for line in wiring.waiting { logger.warning("\(line)") }
+        loop.start()
+        let publisherTask = Task { await publisher.run() }
+        let registrar = Registrar(sink: sink, backoff: backoff, logger: Logger(label: "clickbridge.registrar"))
+        let devices = config.buttons.map { (deviceId: $0.deviceId, claimCode: config.claimCode) }
+        let say = self.say
+        let registerTask = Task {
+            await registrar.registerAll(devices) { outcome in
+                if case .registered(let id) = outcome { say("registered \(id)\(devices.first?.claimCode.map { " with claim code \($0)" } ?? "")") }
+            }
+        }
+        let notifier = self.notifier
+        let watchdogTask = Task { await notifier.runWatchdog() }
+        notifier.ready()
+        defer {
+            registerTask.cancel()
+            watchdogTask.cancel()
+        }
+        do throws(LineError) {
+            try await loop.wait()
+        } catch {
+            publisherTask.cancel()
+            throw error
+        }
+        notifier.stopping()
+        // The loop decided and committed every pending press before it returned; give the
+        // publisher a moment to deliver them, then stop it. What it cannot deliver stays queued.
+        publisher.wake()
+        let outbox = self.outbox
+        let drained = Task {
+            let deadline = ContinuousClock.now + BridgeDaemon.shutdownGrace
+            while ContinuousClock.now < deadline, (try? outbox.backlog().count) ?? 0 > 0 {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        await drained.value
+        publisherTask.cancel()
+        await publisherTask.value
+        let left = (try? outbox.backlog().count) ?? 0
+        if left > 0 { logger.notice("\(left) events stay queued in \(outbox.path); they are sent at the next start") }
+    }
+
+    /// Asks `run()` to end: every pending press is decided at once. Any thread.
+    public func stop() { loop.stop() }
+}
+
+/// Lets the loop's handler be set after the loop is built (the handler needs what the loop's
+/// sources produce). Set once before the loop runs, then read only on the loop's thread.
+private final class HandlerBox: @unchecked Sendable {
+    private var handler: ((LoopEvent) -> Void)?
+    func set(_ h: @escaping (LoopEvent) -> Void) { handler = h }
+    func handle(_ event: LoopEvent) { handler?(event) }
+}

@@ -1,0 +1,56 @@
+import Lines
+import Presses
+
+/// Opens the configured buttons' sources and adds them to one event loop, remembering which
+/// device each of the loop's buttons belongs to.
+public struct ButtonWiring: Sendable {
+    /// Device ids, indexed like `EventLoop.buttons`.
+    public private(set) var deviceIds: [String] = []
+    /// One line per button that is not available yet (it is waited for) — for the start-up log.
+    public private(set) var waiting: [String] = []
+    /// Source index (order added) to the configured button, for notices.
+    public private(set) var sourceButtons: [ButtonConfig] = []
+
+    public init() {}
+
+    /// Adds every button. A trace that cannot be read is an error (a file, not hardware that may
+    /// come later); a missing GPIO chip or input device is waited for.
+    public mutating func add(_ buttons: [ButtonConfig], to loop: EventLoop) throws(LineError) {
+        for button in buttons {
+            let source = try self.source(for: button)
+            let range = loop.add(source, timing: button.timing)
+            deviceIds += Array(repeating: button.deviceId, count: range.count)
+            sourceButtons.append(button)
+        }
+    }
+
+    private mutating func source(for button: ButtonConfig) throws(LineError) -> any LineSource {
+        switch button.source {
+        case .gpio(var config):
+            config.name = button.name
+            let frozen = config
+            let awaiting = AwaitingSource(buttons: [button.name], what: "\(button.deviceId) (\(SourcePresence.describe(button.source)))",
+                                          directory: "/dev", open: { () throws(LineError) -> any LineSource in try GPIOSource(frozen) })
+            if let reason = awaiting.start() {
+                waiting.append("\(button.deviceId): \(reason); waiting for it to appear")
+            }
+            return awaiting
+        case .evdev(var config):
+            config.names = config.keys.count == 1 ? [button.name] : config.keys.map { "\(button.name):\(EvdevKey.name($0))" }
+            let source = try EvdevSource(config)
+            if !source.isPresent {
+                waiting.append("\(button.deviceId): input device \(config.device) does not exist yet; waiting for it to appear")
+            }
+            return source
+        case .trace(let file, let options):
+            var trace: Trace
+            do throws(TraceFileError) {
+                trace = try TraceReader.read(contentsOf: file, options: options)
+            } catch {
+                throw LineError("button \(button.deviceId): \(error.described(file: file))")
+            }
+            trace.buttons = trace.buttons.count == 1 ? [button.name] : trace.buttons.map { "\(button.name):\($0)" }
+            return try TimedEdgeSource.replaying(trace).source
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import ClaimService
+import Foundation
+import Lines
+import Logging
+import OneClick
+import Presses
+import Synchronization
+
+/// `clickbridge demo`: the whole product in one process, in a few seconds. The embedded claim
+/// service on a free loopback port, one simulated button on the live event loop, the real
+/// outbox, publisher and client, and the claim handshake, printed step by step as it happens.
+public struct Demo: Sendable {
+    public static let deviceId = "G030PM0DEMO00001"
+    public static let claimCode = "C-DEMO2026CLICK"
+    let say: @Sendable (String) -> Void
+
+    public init(say: @escaping @Sendable (String) -> Void) { self.say = say }
+
+    /// What the demo's loop and publisher report, in order.
+    enum Happening: Sendable {
+        case decided(Press, edges: Int)
+        case delivered(OutboxEvent)
+        case retrying(String)
+        case deadLettered(String)
+        /// The bound on one step's wait has passed (a broken run must not hang).
+        case timedOut(Int)
+    }
+
+    public func run() async throws(BridgeFailure) {
+        let started = ContinuousClock.now
+        let stamp = { @Sendable () -> String in
+            let d = ContinuousClock.now - started
+            let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+            return String(format: "%5.2fs", Double(ms) / 1000)
+        }
+        let say = self.say
+        let step = { @Sendable (n: String, text: String) in say("\(stamp())  \(n)  \(text)") }
+        let detail = { @Sendable (text: String) in say("            \(text)") }
+
+        let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("clickbridge-demo-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: stateDir) }
+        var config = BridgeConfig(stateDir: stateDir, listen: "127.0.0.1:0", claimCode: Demo.claimCode, buttons: [])
+        config.buttons = [ButtonConfig(deviceId: Demo.deviceId, name: "demo-button", source: .trace(file: "simulated", options: .init()))]
+
+        say("ClickBridge demo: a simulated button becomes an IoT 1-Click device, claimed and publishing, all on this machine.")
+        // 1. The claim service, embedded, on a free port.
+        let env = try await BridgeEnvironment.prepare(config: config, serviceLogger: Logger(label: "clickbridge.service", factory: { _ in SwiftLogNoOpLogHandler() }))
+        guard let server = env.embedded else { throw BridgeFailure("the embedded claim service did not start") }
+        step("1", "claim service   listening on \(env.endpoint)  (IoT 1-Click Devices API, SigV4, SQLite in \(stateDir))")
+
+        let quiet = Logger(label: "clickbridge.demo", factory: { _ in SwiftLogNoOpLogHandler() })
+        let (happenings, post) = AsyncStream.makeStream(of: Happening.self)
+        var inbox = happenings.makeAsyncIterator()
+        let outbox: Outbox
+        let bridge: OneClickClient
+        let owner: OneClickClient
+        do {
+            outbox = try Outbox(stateDir: stateDir)
+            bridge = try env.client(profile: "bridge")
+            owner = try env.client(profile: "owner")
+        } catch let e as BridgeFailure {
+            await server.shutdown()
+            throw e
+        } catch {
+            await server.shutdown()
+            throw BridgeFailure("cannot open the outbox in \(stateDir): \(error)")
+        }
+        let sink = OneClickSink(client: bridge)
+        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Backoff(initial: 0.1, cap: 1), logger: quiet) { report in
+            switch report {
+            case .delivered(let e): post.yield(.delivered(e))
+            case .willRetry(_, let error, _): post.yield(.retrying("\(error)"))
+            case .deadLettered(_, let error): post.yield(.deadLettered("\(error)"))
+            }
+        }
+        let recorder = PressRecorder(outbox: outbox, logger: quiet) { _ in publisher.wake() }
+        let edgeCount = Mutex(0)
+
+        // 2. One simulated button on the live loop: edges on the monotonic clock, timerfd-driven.
+        let source: TimedEdgeSource
+        let loop: LoopThread
+        do throws(LineError) {
+            source = try TimedEdgeSource(buttons: ["demo-button"])
+            let eventLoop = try EventLoop { event in
+                switch event {
+                case .edge: edgeCount.withLock { $0 += 1 }
+                case .press(_, let press):
+                    let edges = edgeCount.withLock { n in defer { n = 0 }; return n }
+                    if recorder.record(press, deviceId: Demo.deviceId) != nil { post.yield(.decided(press, edges: edges)) }
+                case .notice: break
+                }
+            }
+            eventLoop.add(source)
+            loop = LoopThread(eventLoop)
+        } catch {
+            await server.shutdown()
+            throw BridgeFailure("cannot start the button loop: \(error.message)")
+        }
+        loop.start()
+        let publishing = Task { await publisher.run() }
+        defer { publishing.cancel(); loop.stop() }
+
+        do {
+            try await sink.register(deviceId: Demo.deviceId, claimCode: Demo.claimCode)
+        } catch {
+            await server.shutdown()
+            throw BridgeFailure("registering \(Demo.deviceId) failed: \(error)")
+        }
+        step("2", "button          simulated button 'demo-button' is device \(Demo.deviceId), registered with claim code \(Demo.claimCode)")
+
+        do {
+            // 3. The owner starts the claim.
+            let initiated = try await owner.initiateDeviceClaim(deviceId: Demo.deviceId)
+            step("3", "initiate claim  InitiateDeviceClaim(\(Demo.deviceId)) → \(initiated.state ?? "?")")
+
+            // 4. A press, with bouncing contacts, is the proof of possession.
+            try await press(SimulatedButton(name: "demo-button").click(.milliseconds(120), bounce: 3), expect: .single,
+                            number: "4", label: "press (bouncy)", source: source, inbox: &inbox, post: post, attempt: 1, step: step, detail: detail)
+
+            // 5. Finalize.
+            let finalized = try await owner.finalizeDeviceClaim(deviceId: Demo.deviceId, tags: ["room": "demo"])
+            step("5", "finalize claim  FinalizeDeviceClaim(\(Demo.deviceId)) → \(finalized.state ?? "?")")
+            guard finalized.state == "CLAIMED" else { throw BridgeFailure("FinalizeDeviceClaim answered \(finalized.state ?? "nothing"), not CLAIMED") }
+
+            // 6. The three click types.
+            try await press(SimulatedButton(name: "demo-button").click(.milliseconds(90), bounce: 2), expect: .single,
+                            number: "6", label: "press SINGLE", source: source, inbox: &inbox, post: post, attempt: 2, step: step, detail: detail)
+            try await press(SimulatedButton(name: "demo-button").doubleClick(bounce: 2), expect: .double,
+                            number: "6", label: "press DOUBLE", source: source, inbox: &inbox, post: post, attempt: 3, step: step, detail: detail)
+            try await press(SimulatedButton(name: "demo-button").hold(.milliseconds(1700), bounce: 2), expect: .long,
+                            number: "6", label: "press LONG", source: source, inbox: &inbox, post: post, attempt: 4, step: step, detail: detail)
+
+            // 7. What the owner sees.
+            let events = try await owner.listDeviceEvents(deviceId: Demo.deviceId, from: Date(timeIntervalSinceNow: -3600), to: Date(timeIntervalSinceNow: 60))
+            let list = events.events ?? []
+            step("7", "ListDeviceEvents(\(Demo.deviceId)) → \(list.count) events")
+            var clicks: [String] = []
+            for e in list {
+                detail(e.stdEvent ?? "(no stdEvent)")
+                if let data = e.stdEvent?.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let c = obj["clickType"] as? String { clicks.append(c) }
+            }
+            let expected = ["SINGLE", "SINGLE", "DOUBLE", "LONG"]
+            guard clicks == expected else {
+                throw BridgeFailure("ListDeviceEvents returned \(clicks), expected \(expected)")
+            }
+            let described = try await owner.describeDevice(deviceId: Demo.deviceId)
+            step("7", "DescribeDevice(\(Demo.deviceId)) →")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(described), let text = String(data: data, encoding: .utf8) {
+                for line in text.split(separator: "\n") { detail(String(line)) }
+            }
+        } catch let e as BridgeFailure {
+            await server.shutdown()
+            throw e
+        } catch {
+            await server.shutdown()
+            throw BridgeFailure("\(error)")
+        }
+        loop.stop()
+        await server.shutdown()
+        step("✓", "done: claimed by button press, 4 events delivered and acknowledged, nothing left in the outbox")
+    }
+
+    /// Plays one gesture on the live button and waits for its press to be decided and delivered.
+    private func press(_ script: SimulatedButton, expect: ClickType, number: String, label: String, source: TimedEdgeSource,
+                       inbox: inout AsyncStream<Happening>.Iterator, post: AsyncStream<Happening>.Continuation, attempt: Int,
+                       step: @Sendable (String, String) -> Void, detail: @Sendable (String) -> Void) async throws {
+        let edges = script.edges.count
+        source.play(script.trace, after: .milliseconds(20))
+        step(number, "\(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(edges) raw edges on the line")
+        var decided: Press?
+        let bound = Task { try await Task.sleep(for: .seconds(10)); post.yield(.timedOut(attempt)) }
+        defer { bound.cancel() }
+        while let next = await inbox.next() {
+            switch next {
+            case .timedOut(let which):
+                guard which == attempt else { continue }
+                throw BridgeFailure(decided == nil ? "the simulated \(expect.rawValue) was not decided within 10 s" : "the \(expect.rawValue) event was not acknowledged within 10 s")
+            case .decided(let press, let seen):
+                guard press.clickType == expect else { throw BridgeFailure("the button was decided \(press.clickType.rawValue), expected \(expect.rawValue)") }
+                decided = press
+                let held = Double((press.decidedAt - press.pressedAt).nanoseconds) / 1e6
+                detail("detector: \(seen) raw edges so far, debounced → \(press.clickType.rawValue), decided \(Int(held.rounded())) ms after the first press; committed to the outbox")
+            case .delivered(let event):
+                detail("publisher: event \(event.eventId) \(event.clickType.rawValue) at \(event.reportedTime) → acknowledged by the service")
+                return
+            case .retrying(let why):
+                detail("publisher: not delivered yet (\(why)); retrying")
+            case .deadLettered(let why):
+                throw BridgeFailure("the service refused the event: \(why)")
+            }
+        }
+        throw BridgeFailure("the demo's event stream ended")
+    }
+}

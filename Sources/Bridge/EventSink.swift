@@ -1,0 +1,46 @@
+/// Where the publisher delivers device events: the OneClick client in the daemon, anything
+/// conforming in tests. Implementations throw `DeliveryError` so the publisher can classify.
+public protocol EventSink: Sendable {
+    /// Declares a device (and its claim code) before its first press, so it can be claimed.
+    func register(deviceId: String, claimCode: String?) async throws
+    /// Publishes one event. Returning means the service acknowledged it, as new or as a duplicate
+    /// of an earlier delivery of the same event id.
+    func publish(_ event: OutboxEvent) async throws
+}
+
+/// Why a delivery failed, in the terms the retry rules need.
+public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No HTTP answer: refused, reset, timed out, name not resolved.
+    case connection(String)
+    /// The service answered with an error status.
+    case rejected(status: Int, code: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .connection(let reason): return "cannot reach the service: \(reason)"
+        case .rejected(let status, let code, let message): return "\(status) \(code): \(message)"
+        }
+    }
+}
+
+/// What the publisher does with a failure (DESIGN.md, "The outbox").
+public enum DeliveryVerdict: Sendable, Equatable {
+    /// Keep the event and try again after a backoff.
+    case retry
+    /// The service will never accept it: move it to the dead letters.
+    case deadLetter
+}
+
+extension DeliveryError {
+    /// Connection errors, 5xx, 429 and 403 (a clock or key problem that may be fixed) are retried;
+    /// any other 4xx is final.
+    public var verdict: DeliveryVerdict {
+        switch self {
+        case .connection: return .retry
+        case .rejected(let status, _, _):
+            if status >= 500 || status == 429 || status == 403 { return .retry }
+            if (400..<500).contains(status) { return .deadLetter }
+            return .retry  // not an error status at all: something odd in between; never drop
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import Presses
+
+/// The durable queue between the detector and the publisher: every press is committed here before
+/// anything is sent, and leaves only when the service has acknowledged it.
+///
+/// One SQLite file in the state dir, WAL with `synchronous=FULL`, so a committed press survives a
+/// power cut on an SD card. It never drops an event to save space: past `backlogWarningThreshold`
+/// waiting events the bridge warns (see `Publisher`) and keeps queueing.
+public final class Outbox: Sendable {
+    /// Waiting events past which the bridge warns loudly. About 2 MB of SQLite: far from filling a
+    /// card, but a sign the endpoint has been unreachable for a long time.
+    public static let backlogWarningThreshold = 10_000
+    public static let fileName = "outbox.sqlite"
+
+    public let path: String
+    private let db: DatabaseQueue
+
+    /// Opens (creating if needed) the outbox in `stateDir`.
+    public convenience init(stateDir: String) throws {
+        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        try self.init(path: (stateDir as NSString).appendingPathComponent(Outbox.fileName))
+    }
+
+    public init(path: String) throws {
+        var config = Configuration()
+        // `status` reads while `run` writes; wait for a short write rather than fail.
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // Set here rather than with `config.journalMode = .wal`, whose setup lowers
+            // `synchronous` to NORMAL; FULL is per connection, so it belongs here too.
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        self.path = path
+        db = try DatabaseQueue(path: path, configuration: config)
+        try Outbox.migrator.migrate(db)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventId TEXT NOT NULL UNIQUE,
+                    deviceId TEXT NOT NULL,
+                    button TEXT NOT NULL,
+                    clickType TEXT NOT NULL CHECK (clickType IN ('SINGLE', 'DOUBLE', 'LONG')),
+                    reportedTime TEXT NOT NULL,
+                    enqueuedAt REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    lastError TEXT
+                );
+                CREATE INDEX event_by_device ON event(deviceId, seq);
+                CREATE TABLE deadLetter (
+                    seq INTEGER PRIMARY KEY,
+                    eventId TEXT NOT NULL UNIQUE,
+                    deviceId TEXT NOT NULL,
+                    button TEXT NOT NULL,
+                    clickType TEXT NOT NULL,
+                    reportedTime TEXT NOT NULL,
+                    enqueuedAt REAL NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    failedAt REAL NOT NULL,
+                    status INTEGER NOT NULL,
+                    code TEXT NOT NULL,
+                    message TEXT NOT NULL
+                );
+                """)
+        }
+        return m
+    }
+
+    /// Commits one press as a new event with a fresh UUID; returns it once it is on disk.
+    @discardableResult
+    public func enqueue(deviceId: String, button: String, clickType: ClickType, reportedTime: String,
+                        now: Double = Date().timeIntervalSince1970) throws -> OutboxEvent {
+        let eventId = UUID().uuidString.lowercased()
+        return try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO event (eventId, deviceId, button, clickType, reportedTime, enqueuedAt) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [eventId, deviceId, button, clickType.rawValue, reportedTime, now])
+            return OutboxEvent(seq: db.lastInsertedRowID, eventId: eventId, deviceId: deviceId, button: button,
+                               clickType: clickType, reportedTime: reportedTime, enqueuedAt: now, attempts: 0)
+        }
+    }
+
+    /// Devices with waiting events, configured or not: a config change loses nothing.
+    public func pendingDevices() throws -> [String] {
+        try db.read { db in
+            try String.fetchAll(db, sql: "SELECT deviceId FROM event GROUP BY deviceId ORDER BY MIN(seq)")
+        }
+    }
+
+    /// The device's oldest waiting event: the only one that may be sent, to keep per-device order.
+    public func head(of deviceId: String) throws -> OutboxEvent? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM event WHERE deviceId = ? ORDER BY seq LIMIT 1", arguments: [deviceId])
+                .map(Outbox.event)
+        }
+    }
+
+    /// Every waiting event, oldest first.
+    public func pending(limit: Int = 1000) throws -> [OutboxEvent] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY seq LIMIT ?", arguments: [limit]).map(Outbox.event)
+        }
+    }
+
+    /// The service acknowledged the event: it leaves the outbox.
+    public func acknowledge(eventId: String) throws {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM event WHERE eventId = ?", arguments: [eventId])
+        }
+    }
+
+    /// A retryable failure: counted, and its reason kept for `status`.
+    public func recordFailure(eventId: String, reason: String) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE event SET attempts = attempts + 1, lastError = ? WHERE eventId = ?", arguments: [reason, eventId])
+        }
+    }
+
+    /// A non-retryable refusal: the event moves, in one transaction, to the dead letters.
+    public func deadLetter(eventId: String, status: Int, code: String, message: String,
+                           now: Double = Date().timeIntervalSince1970) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO deadLetter (seq, eventId, deviceId, button, clickType, reportedTime, enqueuedAt, attempts, failedAt, status, code, message)
+                SELECT seq, eventId, deviceId, button, clickType, reportedTime, enqueuedAt, attempts + 1, ?, ?, ?, ? FROM event WHERE eventId = ?
+                """, arguments: [now, status, code, message, eventId])
+            try db.execute(sql: "DELETE FROM event WHERE eventId = ?", arguments: [eventId])
+        }
+    }
+
+    public func deadLetters(limit: Int = 100) throws -> [DeadLetter] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM deadLetter ORDER BY seq DESC LIMIT ?", arguments: [limit]).map { row in
+                DeadLetter(event: Outbox.event(row), failedAt: row["failedAt"], status: row["status"], code: row["code"], message: row["message"])
+            }
+        }
+    }
+
+    public func backlog(now: Double = Date().timeIntervalSince1970) throws -> Backlog {
+        try db.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(enqueuedAt) AS oldest FROM event")!
+            let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deadLetter") ?? 0
+            let oldest: Double? = row["oldest"]
+            return Backlog(count: row["n"], oldestAge: oldest.map { max(0, now - $0) }, deadLetters: dead)
+        }
+    }
+
+    private static func event(_ row: Row) -> OutboxEvent {
+        // The table's CHECK constraint admits only the three click types, so the fallback is unreachable.
+        let clickType = ClickType(rawValue: row["clickType"]) ?? .single
+        return OutboxEvent(seq: row["seq"], eventId: row["eventId"], deviceId: row["deviceId"], button: row["button"],
+                           clickType: clickType, reportedTime: row["reportedTime"],
+                           enqueuedAt: row["enqueuedAt"], attempts: row["attempts"])
+    }
+}
+
+extension Outbox {
+    /// A pragma's value on the outbox's connection (for tests and `status`).
+    func pragma(_ name: String) throws -> String? {
+        try db.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}

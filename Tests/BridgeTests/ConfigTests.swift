@@ -1,0 +1,147 @@
+import Foundation
+import Lines
+import Presses
+import Testing
+@testable import Bridge
+
+@Suite struct ConfigTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func theDocumentedExampleParses() throws {
+        let path = Self.repo.appendingPathComponent("hardware/clickbridge.yaml").path
+        let config = try ConfigLoader.load(file: path)
+        #expect(config.stateDir == "/var/lib/clickbridge")
+        #expect(config.endpoint == "http://127.0.0.1:8787")
+        #expect(config.listen == "127.0.0.1:8787")
+        #expect(config.credentials == "/etc/clickbridge/credentials")
+        #expect(config.profile == "bridge")
+        #expect(config.claimCode == "C-3F9A2K7Q1Z")
+        #expect(config.buttons.map(\.deviceId) == ["G030PM0123456789", "G030PM0123456790", "G030PM0123456791"])
+        #expect(config.buttons[0].source == .gpio(GPIOLineConfig(chip: "gpiochip0", line: "GPIO17", bias: .pullUp, activeLow: true)))
+        #expect(config.buttons[0].hasActions == false)
+        #expect(config.buttons[0].timing == PressTiming(debounce: .milliseconds(20), long: .milliseconds(1500), doubleWindow: .milliseconds(400)))
+        #expect(config.buttons[0].name == "gpiochip0:GPIO17")
+        #expect(config.buttons[1].source == .evdev(EvdevConfig(device: "/dev/input/by-path/platform-button@11-event", keys: [28], waitForDevice: true)))
+        #expect(config.buttons[1].name == "/dev/input/by-path/platform-button@11-event:KEY_ENTER")
+        #expect(config.buttons[2].source == .trace(file: "hardware/traces/double-bouncy.txt", options: TraceReadOptions(format: .gpiomon, activeLow: true)))
+        #expect(config.buttons[2].name == "hardware/traces/double-bouncy.txt")
+    }
+
+    /// The per-button `on:` key is the string "on" (YAML 1.1 would read a boolean): accepted, reserved.
+    @Test func onKeyIsAStringKey() throws {
+        let yaml = """
+            buttons:
+              - deviceId: G030PM0123456789
+                name: door
+                gpio: { chip: gpiochip0, line: GPIO17 }
+                on:
+                  SINGLE: echo single
+                  LONG: [systemctl, restart, lights]
+              - deviceId: desk-1
+                trace: { file: t.txt }
+                on: yes
+            """
+        let config = try ConfigLoader.parse(yaml)
+        #expect(config.buttons[0].hasActions)
+        #expect(config.buttons[0].name == "door")
+        #expect(config.buttons[1].hasActions)
+        // A YAML 1.1 `off` or `yes` as a key is also just a word, and not an allowed one.
+        let off = #expect(throws: ConfigError.self) { try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    off: x\n") }
+        #expect(off?.key == "buttons[0].off")
+        #expect(off?.line == 4)
+    }
+
+    @Test func defaultsWhenOmitted() throws {
+        let config = try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    gpio: { chip: '0', line: '17' }\n")
+        #expect(config.endpoint == nil)
+        #expect(config.stateDir == nil)
+        #expect(config.profile == "bridge")
+        #expect(config.buttons[0].source == .gpio(GPIOLineConfig(chip: "0", line: "17", bias: .pullUp, activeLow: true)))
+        #expect(config.buttons[0].timing == .default)
+        #expect(config.buttons[0].name == "0:17")
+    }
+
+    @Test func evdevTakesSeveralKeysAndGrab() throws {
+        let config = try ConfigLoader.parse("""
+            buttons:
+              - deviceId: a1
+                evdev: { device: /dev/input/event3, keys: [KEY_ENTER, 57], grab: true }
+            """)
+        #expect(config.buttons[0].source == .evdev(EvdevConfig(device: "/dev/input/event3", keys: [28, 57], grab: true, waitForDevice: true)))
+        #expect(config.buttons[0].name == "/dev/input/event3:KEY_ENTER,KEY_SPACE")
+    }
+
+    @Test func timingAcceptsMillisecondsAndSeconds() throws {
+        let config = try ConfigLoader.parse("""
+            buttons:
+              - deviceId: a1
+                trace: { file: t.txt }
+                timing: { debounce: 5ms, long: 2s, doubleWindow: 0.25s }
+            """)
+        #expect(config.buttons[0].timing == PressTiming(debounce: .milliseconds(5), long: .milliseconds(2000), doubleWindow: .milliseconds(250)))
+        let zero = try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { doubleWindow: 0ms }\n")
+        #expect(zero.buttons[0].timing.doubleWindow == .zero)
+    }
+
+    /// Each bad input: the line, the key, and words from what is allowed.
+    @Test(arguments: [
+        ("buttons:\n  - deviceId: a1\n    gpio: { chip: c, line: l, bias: pullup }\n", 3, "buttons[0].gpio.bias", "pull-up, pull-down, disable, as-is"),
+        ("stateDir: /x\nendpont: http://h\nbuttons: []\n", 2, "endpont", "allowed here: stateDir, endpoint, listen"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { debounce: 20 }\n", 4, "buttons[0].timing.debounce", "ms or s"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { long: 1.5 sec }\n", 4, "buttons[0].timing.long", "ms or s"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { debounce: -5ms }\n", 4, "buttons[0].timing.debounce", "ms or s"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { debounce: 2s, long: 1s }\n", 4, "buttons[0].timing.long", "longer than debounce"),
+        ("buttons:\n  - deviceId: 'bad id!'\n    trace: { file: t }\n", 2, "buttons[0].deviceId", "letters, digits"),
+        ("buttons:\n  - deviceId: _a\n    trace: { file: t }\n", 2, "buttons[0].deviceId", "starting with a letter or digit"),
+        ("claimCode: C-SHORT\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "claimCode", "10 to 38 letters or digits"),
+        ("buttons:\n  - deviceId: a1\n", 2, "buttons[0]", "exactly one of gpio, evdev or trace"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    gpio: { chip: c, line: l }\n", 2, "buttons[0]", "exactly one of gpio, evdev or trace"),
+        ("buttons:\n  - trace: { file: t }\n", 2, "buttons[0].deviceId", "missing"),
+        ("buttons:\n  - deviceId: a1\n    gpio: { chip: c }\n", 3, "buttons[0].gpio.line", "missing"),
+        ("buttons:\n  - deviceId: a1\n    gpio: { chip: c, line: l, activeLow: maybe }\n", 3, "buttons[0].gpio.activeLow", "true or false"),
+        ("buttons:\n  - deviceId: a1\n    evdev: { device: /dev/input/event0 }\n", 3, "buttons[0].evdev.key", "KEY_ENTER"),
+        ("buttons:\n  - deviceId: a1\n    evdev: { device: /dev/input/event0, key: KEY_NOPE }\n", 3, "buttons[0].evdev.key", "KEY_ENTER, 28"),
+        ("buttons:\n  - deviceId: a1\n    evdev: { device: /dev/input/event0, keys: [KEY_A, 99999] }\n", 3, "buttons[0].evdev.keys[1]", "KEY_ENTER, 28"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t, format: pcap }\n", 3, "buttons[0].trace.format", "auto, native, gpiomon, evemu"),
+        ("endpoint: ftp://x\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "endpoint", "http:// or https://"),
+        ("listen: 127.0.0.1\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "listen", "HOST:PORT"),
+        ("listen: 127.0.0.1:70000\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "listen", "0 to 65535"),
+        ("stateDir: /x\n", 1, "buttons", "missing"),
+        ("buttons: []\n", 1, "buttons", "is empty"),
+        ("buttons: G030\n", 1, "buttons", "expected a list"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n  - deviceId: a1\n    trace: { file: u }\n", 4, "buttons[1].deviceId", "already the device of the button on line 2"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n  - deviceId: a2\n    trace: { file: t }\n", 4, "buttons[1].name", "already the name"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t, activeLow: true, activeLow: false }\n", 3, "activeLow", "more than once"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: [t] }\n", 3, "buttons[0].trace.file", "found a list"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t\n", 4, "", "not valid YAML"),
+        ("profile:\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "profile", "found nothing"),
+    ] as [(String, Int, String, String)])
+    func badInputIsLocated(yaml: String, line: Int, key: String, allowed: String) {
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml, file: "c.yaml") }
+        guard let error else { return }
+        #expect(error.line == line, "\(error)")
+        #expect(error.key == key, "\(error)")
+        #expect(error.message.contains(allowed), "\(error)")
+        #expect(error.description.hasPrefix("c.yaml:\(line): "), "\(error)")
+    }
+
+    @Test func unreadableFileSaysSo() {
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.load(file: "/nonexistent/clickbridge.yaml") }
+        #expect(error?.description.contains("cannot read the configuration") == true)
+    }
+
+    @Test func emptyDocumentSaysWhatIsNeeded() {
+        let error = #expect(throws: ConfigError.self) { try ConfigLoader.parse("# nothing\n") }
+        #expect(error?.message.contains("buttons") == true)
+    }
+
+    @Test func listenAddresses() {
+        #expect(ListenAddress("127.0.0.1:8787") == ListenAddress(host: "127.0.0.1", port: 8787))
+        #expect(ListenAddress("[::1]:80") == ListenAddress(host: "::1", port: 80))
+        #expect(ListenAddress("localhost:1")?.description == "localhost:1")
+        #expect(ListenAddress("127.0.0.1:0")?.port == 0)
+        for bad in ["127.0.0.1", ":80", "::1:80", "h:65536", "h:-1", "h:8a", "[::1]80"] {
+            #expect(ListenAddress(bad) == nil, "\(bad)")
+        }
+    }
+}
