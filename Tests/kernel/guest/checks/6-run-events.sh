@@ -30,6 +30,9 @@ clickbridge run --config /tmp/run.yaml > /tmp/run.out 2> /tmp/run.err 7>&- &
 run=$!
 wait_line_used $BUTTON_LINE 30 || { not_built_yet /tmp/run.err; fail "run never requested the GPIO line: $(tail -n3 /tmp/run.err)"; }
 kill -0 $run 2>/dev/null || fail "run exited: $(tail -n3 /tmp/run.err)"
+# The embedded service listens on 127.0.0.1:8787 (0x2253; state 0A is LISTEN in /proc/net/tcp).
+wait_for /proc/net/tcp ':2253 00000000:0000 0A' 30 || fail "run's embedded service never listened on 127.0.0.1:8787: $(tail -n3 /tmp/run.err)"
+say "run is up: $(head -n3 /tmp/run.out /tmp/run.err | tr '\n' ' ')"
 
 gpio_press() {  # gpio_press single|double|long
     case $1 in
