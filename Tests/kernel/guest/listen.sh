@@ -39,3 +39,6 @@ wait_for_presses() {
 
 # The guest has a clickbridge binary at all (CLICKBRIDGE_KERNEL_GUEST_BIN=none boots without).
 need_clickbridge() { command -v clickbridge >/dev/null || not_run "no clickbridge binary in the guest (CLICKBRIDGE_KERNEL_GUEST_BIN=none)"; }
+
+# listen_ready NAME: waits until listen has opened its input (it says "listening on …" on stderr).
+listen_ready() { wait_for "/tmp/$1.err" '^listening on' 30; }

@@ -10,7 +10,7 @@ say "virtual keyboard at $dev"
 evdev-watch "$dev" > /tmp/watch3.out 7>&- & watch=$!
 wait_for /tmp/watch3.out '^watching'
 listen_start kb --evdev "$dev" --key KEY_ENTER
-sleep 1
+listen_ready kb
 listen_alive kb || { not_built_yet /tmp/kb.err; fail "listen --evdev exited: $(head -n3 /tmp/kb.err)"; }
 before=$(cut -d' ' -f1 /proc/uptime)
 kbd tap KEY_ENTER 100                  # SINGLE
@@ -40,7 +40,7 @@ listen_stop kb
 
 # --- grab: while our source grabs the device, another reader sees nothing.
 listen_start grab --evdev "$dev" --key KEY_ENTER --grab
-sleep 1
+listen_ready grab
 listen_alive grab || fail "listen --evdev --grab exited: $(head -n3 /tmp/grab.err)"
 evdev-watch "$dev" > /tmp/watch3g.out 7>&- & watch=$!
 wait_for /tmp/watch3g.out '^watching'
@@ -54,7 +54,7 @@ listen_stop grab
 
 # --- removal and re-creation, with listen running throughout.
 listen_start replug --evdev "$dev" --key KEY_ENTER
-sleep 1
+listen_ready replug
 kbd tap KEY_ENTER 100
 wait_for_presses replug 1 5
 kbd destroy

@@ -7,7 +7,7 @@ kbd_start
 kbd create || fail "uinput-kbd could not create the keyboard: $(cat $KBD_OUT)"
 dev=$(kbd_device)
 listen_start flood --evdev "$dev" --key KEY_ENTER
-sleep 1
+listen_ready flood
 listen_alive flood || { not_built_yet /tmp/flood.err; fail "listen --evdev exited: $(head -n3 /tmp/flood.err)"; }
 pid=$(listen_pid flood)
 
