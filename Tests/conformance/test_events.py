@@ -271,3 +271,16 @@ def test_all_click_types_accepted(ic, device, flow):
     device_id = flow.claimed("owner")
     for click in ("SINGLE", "DOUBLE", "LONG"):
         device.press(device_id, click=click, reported=utcnow())
+
+
+def test_pagination_with_identical_reported_times(ic, device, flow):
+    """A cursor on reportedTime alone would skip or repeat events that share one."""
+    device_id = flow.claimed("owner")
+    same = EPOCH + dt.timedelta(days=80)
+    for _ in range(5):
+        device.press(device_id, reported=same)
+    pages = list(ic("owner").get_paginator("list_device_events").paginate(
+        DeviceId=device_id, FromTimeStamp=same - dt.timedelta(seconds=1), ToTimeStamp=same + dt.timedelta(seconds=1),
+        PaginationConfig={"PageSize": 2}))
+    sizes = [len(p["Events"]) for p in pages]
+    assert sum(sizes) == 5 and max(sizes) <= 2, sizes
