@@ -1,0 +1,59 @@
+// The device side: this project's extension to the API (DESIGN.md, "Device side"). Signed like
+// every other call, by the bridge's principal.
+
+/// `PUT /devices/{deviceId}/registration` body: `{"type":"button","claimCode":"C-…"?,"attributes":{…}?}`.
+public struct DeviceRegistrationRequest: Codable, Sendable, Equatable {
+    public var type: String
+    public var claimCode: String?
+    public var attributes: [String: String]?
+    public init(type: String = "button", claimCode: String? = nil, attributes: [String: String]? = nil) {
+        self.type = type
+        self.claimCode = claimCode
+        self.attributes = attributes
+    }
+}
+
+/// `{"deviceId","registered":true}`.
+public struct DeviceRegistrationResponse: Codable, Sendable, Equatable {
+    public var deviceId: String
+    public var registered: Bool
+    public init(deviceId: String, registered: Bool = true) {
+        self.deviceId = deviceId
+        self.registered = registered
+    }
+}
+
+/// `POST /devices/{deviceId}/events` body.
+public struct DeviceEventRequest: Codable, Sendable, Equatable {
+    /// A UUID chosen by the device; the same id is stored once.
+    public var eventId: String
+    /// `SINGLE`, `DOUBLE` or `LONG`.
+    public var clickType: String
+    /// ISO-8601 UTC with milliseconds: the wall-clock time of the press decision.
+    public var reportedTime: String
+    /// A 0–100 percentage.
+    public var remainingLife: Double?
+    public init(eventId: String, clickType: String, reportedTime: String, remainingLife: Double? = nil) {
+        self.eventId = eventId
+        self.clickType = clickType
+        self.reportedTime = reportedTime
+        self.remainingLife = remainingLife
+    }
+}
+
+/// `{"eventId","duplicate":false}`: sent only after the event is committed.
+public struct DeviceEventResponse: Codable, Sendable, Equatable {
+    public var eventId: String
+    public var duplicate: Bool
+    public init(eventId: String, duplicate: Bool) {
+        self.eventId = eventId
+        self.duplicate = duplicate
+    }
+}
+
+/// The click types a button event may carry.
+public enum EventClickType: String, Codable, Sendable, CaseIterable {
+    case single = "SINGLE"
+    case double = "DOUBLE"
+    case long = "LONG"
+}

@@ -1,0 +1,52 @@
+import Testing
+@testable import OneClick
+
+struct CanonicalRequestTests {
+    @Test func pathIsEncodedOnceMoreAsBotocoreDoes() {
+        // spec/README.md: %3A in the wire path becomes %253A in the canonical URI.
+        #expect(CanonicalRequest.canonicalURI(rawPath: "/tags/arn%3Aaws%3Aiot1click%3Aus-east-1%3A123456789012%3Adevices%2FG030PM0123456789")
+                == "/tags/arn%253Aaws%253Aiot1click%253Aus-east-1%253A123456789012%253Adevices%252FG030PM0123456789")
+        #expect(CanonicalRequest.canonicalURI(rawPath: "/claims/C-ABC%2FDEF%20123") == "/claims/C-ABC%252FDEF%2520123")
+        #expect(CanonicalRequest.canonicalURI(rawPath: "/devices/G030PM0123456789/finalize-claim") == "/devices/G030PM0123456789/finalize-claim")
+    }
+
+    @Test func pathNormalization() {
+        #expect(CanonicalRequest.canonicalURI(rawPath: "") == "/")
+        #expect(CanonicalRequest.canonicalURI(rawPath: "/") == "/")
+        #expect(CanonicalRequest.canonicalURI(rawPath: "/devices/") == "/devices/")
+        #expect(CanonicalRequest.canonicalURI(rawPath: "//devices//x") == "/devices/x")
+        #expect(CanonicalRequest.canonicalURI(rawPath: "/a/./b/../c") == "/a/c")
+    }
+
+    @Test func queryIsSortedByKeyThenValueAndReencoded() {
+        #expect(CanonicalRequest.canonicalQuery(rawQuery: "tagKeys=b&tagKeys=a&maxResults=5") == "maxResults=5&tagKeys=a&tagKeys=b")
+        #expect(CanonicalRequest.canonicalQuery(rawQuery: "fromTimeStamp=2018-01-01T00:00:00Z") == "fromTimeStamp=2018-01-01T00%3A00%3A00Z")
+        #expect(CanonicalRequest.canonicalQuery(rawQuery: "a=x+y&b&c=%7e") == "a=x%2By&b=&c=~")
+        #expect(CanonicalRequest.canonicalQuery(rawQuery: "") == "")
+    }
+
+    @Test func headerValuesAreTrimmedAndCollapsed() {
+        #expect(CanonicalRequest.normalizeHeaderValue("  a   b\tc  ") == "a b c")
+    }
+
+    @Test func percentEncoding() {
+        #expect(AWSPercentEncoding.encode("AZaz09-_.~") == "AZaz09-_.~")
+        #expect(AWSPercentEncoding.encode("a b/c:ሴ") == "a%20b%2Fc%3A%E1%88%B4")
+        #expect(AWSPercentEncoding.encode("/a b/", keepSlash: true) == "/a%20b/")
+        #expect(AWSPercentEncoding.decode("a%20b%2fc%zz%") == "a b/c%zz%")
+    }
+
+    @Test func amzDateParsingRejectsGarbage() {
+        #expect(AmzDate(parsing: "20150830T123600") == nil)
+        #expect(AmzDate(parsing: "2015-08-30T12:36:00Z") == nil)
+        #expect(AmzDate(parsing: "20151330T123600Z") == nil)
+        #expect(AmzDate(parsing: "20000229T000000Z")?.timestamp == "20000229T000000Z")
+        #expect(AmzDate(secondsSince1970: -1).timestamp == "19691231T235959Z")
+    }
+
+    @Test func constantTimeEquals() {
+        #expect(SigV4Crypto.constantTimeEquals([1, 2, 3], [1, 2, 3]))
+        #expect(!SigV4Crypto.constantTimeEquals([1, 2, 3], [1, 2, 4]))
+        #expect(!SigV4Crypto.constantTimeEquals([1, 2, 3], [1, 2]))
+    }
+}
