@@ -125,3 +125,64 @@ def test_unknown_room_is_not_found(a4b):
         c.register_avs_device(**_req(RoomArn="arn:aws:a4b:us-east-1:111122223333:room/nowhere"))
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert info.value.response["Message"]
+
+
+ROOM = "arn:aws:a4b:us-east-1:111122223333:room/kitchen"
+
+
+@pytest.fixture
+def avs_service(workdir, request):
+    from conftest import Service
+    state = workdir / f"state-{request.node.name}"
+    state.mkdir()
+    svc = Service(state, workdir / "credentials", ("--room", ROOM)).start()
+    yield svc
+    svc.stop()
+
+
+def test_configured_room_is_accepted(avs_service):
+    c = client(avs_service, "owner", service_name="alexaforbusiness")
+    assert ARN.fullmatch(c.register_avs_device(**_req(RoomArn=ROOM))["DeviceArn"])
+    with pytest.raises(c.exceptions.NotFoundException):
+        c.register_avs_device(**_req(RoomArn=ROOM.replace("kitchen", "attic")))
+
+
+def test_limit_exceeded_past_the_per_account_limit(avs_service):
+    """The service documents 1000 AVS devices per account; the 1001st new one is refused."""
+    c = client(avs_service, "other", service_name="alexaforbusiness")
+    for i in range(1000):
+        c.register_avs_device(**_req(DeviceSerialNumber=f"LIM{i:06d}"))
+    with pytest.raises(c.exceptions.LimitExceededException) as info:
+        c.register_avs_device(**_req(DeviceSerialNumber="LIM999999X"))
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert info.value.response["Message"]
+    # A repeat of an existing registration is not a new device: still fine at the limit.
+    c.register_avs_device(**_req(DeviceSerialNumber="LIM000000"))
+    # Another account has its own limit.
+    client(avs_service, "owner", service_name="alexaforbusiness").register_avs_device(**_req())
+
+
+def test_racing_registrations_of_one_serial(a4b):
+    """Racing registrations of one device: each succeeds with one ARN or is a
+    ConcurrentModificationException (retry); never a 5xx, never two ARNs."""
+    import threading
+    from botocore.exceptions import ClientError
+    serial = "RACE" + uuid.uuid4().hex[:12].upper()
+    clients = [a4b("owner") for _ in range(8)]
+    barrier, outcomes = threading.Barrier(8), []
+
+    def go(c, n):
+        barrier.wait()
+        try:
+            outcomes.append(("ok", c.register_avs_device(**_req(DeviceSerialNumber=serial, UserCode=f"U{n}"))["DeviceArn"]))
+        except ClientError as e:
+            outcomes.append(("error", e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]))
+    threads = [threading.Thread(target=go, args=(c, n)) for n, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    arns = {o[1] for o in outcomes if o[0] == "ok"}
+    errors = [o for o in outcomes if o[0] == "error"]
+    assert len(outcomes) == 8 and len(arns) == 1, outcomes
+    assert all(e[1] == "ConcurrentModificationException" and e[2] == 400 for e in errors), errors

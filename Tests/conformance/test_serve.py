@@ -14,7 +14,7 @@ from botocore.config import Config
 
 from conftest import DeviceSide, Service, client, clickbridge_binary, free_port, new_device_id, raises_aws
 
-CLAIM_EXPIRY_ARGS = ("--claim-expiry", "2s")
+CLAIM_EXPIRY_ARGS = ("--claim-expiry-seconds", "2")
 
 
 @pytest.fixture
