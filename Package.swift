@@ -26,6 +26,10 @@ let serviceTargets: [Target] = [
     .target(name: "ClaimService", dependencies: [
         "OneClick",
         .product(name: "Hummingbird", package: "hummingbird"),
+        // The service builds its HTTP server directly (no 1 Hz Date-header timer) and runs it
+        // as a Service.
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
     ]),

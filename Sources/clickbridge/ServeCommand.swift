@@ -1,9 +1,98 @@
 import ArgumentParser
+import ClaimService
+import Foundation
+import OneClick
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the claim service.")
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the claim service (IoT 1-Click Devices API and RegisterAVSDevice) on this machine.",
+        discussion: """
+            Every request must be SigV4-signed with a key from the credentials file (AWS INI, one \
+            profile per principal with aws_account_id). Without --credentials, the state dir's \
+            `credentials` is used, and created (profiles `bridge` and `owner` of one random account) \
+            if it does not exist. Stops cleanly on SIGTERM or SIGINT.
+            """
+    )
+
+    @Option(help: "Address and port to listen on, e.g. 127.0.0.1:8787 or [::1]:8787. Port 0 picks a free port.")
+    var listen: String = "127.0.0.1:8787"
+
+    @Option(help: "Directory for the service's SQLite state (default: the clickbridge state directory).")
+    var stateDir: String?
+
+    @Option(help: "Credentials file (AWS shared-credentials INI with aws_account_id per profile).")
+    var credentials: String?
+
+    @Flag(help: "Accept unsigned requests (as account 000000000000). Only allowed on a loopback address.")
+    var allowUnsigned = false
+
+    @Option(name: .customLong("room"), help: "A room ARN RegisterAVSDevice accepts (repeatable).")
+    var rooms: [String] = []
+
+    @Option(help: "How long an InitiateDeviceClaim stays valid, in seconds.")
+    var claimExpirySeconds: Int = 600
+
+    @Option(help: "How long device events are kept, in days.")
+    var eventRetentionDays: Int = 90
 
     func run() async throws {
-        throw NotYetBuilt(command: "serve")
+        guard let (host, port) = Self.parseListen(listen) else {
+            throw ServeFailure("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8787)")
+        }
+        guard claimExpirySeconds > 0 else { throw ValidationError("--claim-expiry-seconds must be positive") }
+        guard eventRetentionDays > 0 else { throw ValidationError("--event-retention-days must be positive") }
+        let stateDir = self.stateDir ?? StateDirectory.defaultPath()
+        let credentialsPath: String
+        if let credentials {
+            guard FileManager.default.fileExists(atPath: credentials) else {
+                throw ServeFailure("credentials file \(credentials) does not exist: create it, or omit --credentials to use \(StateDirectory.credentialsPath(stateDirectory: stateDir))")
+            }
+            credentialsPath = credentials
+        } else {
+            credentialsPath = StateDirectory.credentialsPath(stateDirectory: stateDir)
+            if try CredentialsFile.createDefaultIfMissing(path: credentialsPath) {
+                FileHandle.standardOutput.write(Data("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)\n".utf8))
+            }
+        }
+        let store = try CredentialStore(path: credentialsPath)
+        let config = ClaimServiceConfiguration(
+            stateDirectory: stateDir, host: host, port: port,
+            authenticator: CredentialStoreAuthenticator(store: store),
+            allowUnsigned: allowUnsigned,
+            claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
+            eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
+            rooms: rooms
+        )
+        let server = try ClaimServer(configuration: config) { bound in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            // Unbuffered, so a supervisor or test reading a pipe sees it at once.
+            FileHandle.standardOutput.write(Data("clickbridge serve: listening on http://\(shown):\(bound) (state \(stateDir), credentials \(credentialsPath))\n".utf8))
+        }
+        try await server.runUntilTerminated()
     }
+
+    static func parseListen(_ text: String) -> (String, Int)? {
+        var host: Substring
+        var portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (String(host), port)
+    }
+}
+
+/// A one-line reason for stderr; ArgumentParser prints it as `Error: …` and exits non-zero.
+private struct ServeFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

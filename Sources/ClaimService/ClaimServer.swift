@@ -1,0 +1,124 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import ServiceLifecycle
+
+/// The claim service as a `Service`: run it in a ServiceGroup (the daemon's embedded mode), or
+/// use `start` to run it in the background and learn the bound port (tests, `serve`).
+///
+/// The HTTP server is built directly from HummingbirdCore rather than through `Application`,
+/// whose Date-header cache wakes the process once a second; this one sleeps until a request.
+public struct ClaimServer: Service {
+    let core: ClaimServiceCore
+    let logger: Logger
+    let onListening: @Sendable (Int) async -> Void
+
+    /// Opens (and migrates) the store. Refuses `allowUnsigned` on a non-loopback address.
+    public init(
+        configuration: ClaimServiceConfiguration,
+        logger: Logger = Logger(label: "clickbridge.service"),
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws {
+        if configuration.allowUnsigned, !Self.isLoopback(configuration.host) {
+            throw ClaimServerError.unsignedOnNonLoopback(configuration.host)
+        }
+        core = try ClaimServiceCore(configuration: configuration)
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        // Retention runs at start, then on ingest at most hourly: no timer.
+        if let cutoff = core.retention.cutoffIfDue(now: core.configuration.now()) {
+            _ = try? await core.store.pruneEvents(receivedBefore: cutoff)
+        }
+        let responder = ClaimServiceResponder(core: core)
+        let logger = self.logger
+        let onListening = self.onListening
+        let server = try HTTPServerBuilder.http1().buildServer(
+            configuration: ServerConfiguration(address: .hostname(core.configuration.host, port: core.configuration.port)),
+            eventLoopGroup: EventLoopGroupProvider.singleton.eventLoopGroup,
+            logger: logger,
+            responder: { request, responseWriter, channel in
+                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                let response = try await responder.respond(to: request, context: context)
+                try await responseWriter.write(response: response.head, body: response.body)
+            },
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? 0)
+            }
+        )
+        try await server.run()
+    }
+
+    /// Starts the service in the background; returns once it accepts connections.
+    public static func start(
+        configuration: ClaimServiceConfiguration, logger: Logger = Logger(label: "clickbridge.service")
+    ) async throws -> RunningClaimServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let server = try ClaimServer(configuration: configuration, logger: logger) { port in
+            continuation.yield(port)
+            continuation.finish()
+        }
+        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
+        let task = Task { try await group.run() }
+        // If the server fails to bind, run() throws and the stream never yields: watch for that.
+        let failure = Task {
+            if case .failure = await task.result { continuation.finish() }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            failure.cancel()
+            try await task.value
+            throw ClaimServerError.didNotStart
+        }
+        failure.cancel()
+        return RunningClaimServer(port: port, group: group, task: task)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}
+
+/// A service started with `ClaimServer.start`.
+public final class RunningClaimServer: Sendable {
+    public let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    /// Stops accepting, finishes requests in flight, and returns when stopped.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+}
+
+public enum ClaimServerError: Error, CustomStringConvertible {
+    case unsignedOnNonLoopback(String)
+    case didNotStart
+
+    public var description: String {
+        switch self {
+        case .unsignedOnNonLoopback(let host):
+            "--allow-unsigned is only allowed on a loopback address (127.0.0.1, ::1, localhost), not \(host): listen on loopback or drop the flag"
+        case .didNotStart:
+            "the claim service stopped before it accepted connections"
+        }
+    }
+}
+
+extension ClaimServer {
+    /// Runs until SIGTERM or SIGINT, then finishes requests in flight and returns.
+    public func runUntilTerminated() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,1 +1,0 @@
-// The ClaimService target; see DESIGN.md.

@@ -1,0 +1,75 @@
+import OneClick
+
+/// Everything the service needs to run. Times are µs.
+public struct ClaimServiceConfiguration: Sendable {
+    /// The directory holding the SQLite file.
+    public var stateDirectory: String
+    /// The listen address; port 0 picks a free port (the bound one is returned on start).
+    public var host: String
+    public var port: Int
+    /// Verifies each request's signature and says who sent it.
+    public var authenticator: any RequestAuthenticator
+    /// Accept unsigned requests (as `unsignedCaller`). Only allowed on a loopback address.
+    public var allowUnsigned: Bool
+    /// Who an unsigned request acts as, when `allowUnsigned` is set.
+    public var unsignedCaller: Caller
+    /// How long an InitiateDeviceClaim stays valid: 10 minutes by default.
+    public var claimExpiry: Int64
+    /// How far before the initiation a press's reportedTime may be: 30 s by default.
+    public var reportedTimeTolerance: Int64
+    /// How long events are kept: 90 days by default. No event younger than this is deleted.
+    public var eventRetention: Int64
+    /// Room ARNs RegisterAVSDevice accepts; any other RoomArn is a NotFoundException.
+    public var rooms: [String]
+    /// RegisterAVSDevice: how many devices one account may register (LimitExceededException).
+    public var avsDevicesPerAccount: Int
+    /// The largest request body accepted (413 past it).
+    public var maxBodyBytes: Int
+    /// The service's clock (µs since the epoch), injectable for tests of expiry.
+    public var now: @Sendable () -> Int64
+
+    public init(
+        stateDirectory: String,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        authenticator: any RequestAuthenticator,
+        allowUnsigned: Bool = false,
+        unsignedCaller: Caller = Caller(principal: "unsigned", accountId: "000000000000", region: "us-east-1"),
+        claimExpiry: Int64 = 600_000_000,
+        reportedTimeTolerance: Int64 = 30_000_000,
+        eventRetention: Int64 = 90 * 86_400 * 1_000_000,
+        rooms: [String] = [],
+        avsDevicesPerAccount: Int = 1000,
+        maxBodyBytes: Int = 64 * 1024,
+        now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
+    ) {
+        self.stateDirectory = stateDirectory
+        self.host = host
+        self.port = port
+        self.authenticator = authenticator
+        self.allowUnsigned = allowUnsigned
+        self.unsignedCaller = unsignedCaller
+        self.claimExpiry = claimExpiry
+        self.reportedTimeTolerance = reportedTimeTolerance
+        self.eventRetention = eventRetention
+        self.rooms = rooms
+        self.avsDevicesPerAccount = avsDevicesPerAccount
+        self.maxBodyBytes = maxBodyBytes
+        self.now = now
+    }
+}
+
+public enum ServiceClock {
+    /// Wall-clock time in µs since the epoch.
+    @Sendable public static func systemNow() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

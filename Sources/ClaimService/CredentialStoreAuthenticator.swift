@@ -1,0 +1,25 @@
+import Foundation
+import OneClick
+
+/// SigV4 verification against the credentials file (OneClick's `CredentialStore` and
+/// `SigV4Verifier`, 5-minute skew), as the service's authenticator.
+public struct CredentialStoreAuthenticator: RequestAuthenticator {
+    public let store: CredentialStore
+    public let verifier: SigV4Verifier
+
+    public init(store: CredentialStore, verifier: SigV4Verifier = SigV4Verifier(maxClockSkewSeconds: 300)) {
+        self.store = store
+        self.verifier = verifier
+    }
+
+    public func authenticate(_ request: SignedRequest, expectedService: String) -> Result<Caller, ServiceError> {
+        let sigv4 = SigV4Request(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery ?? "",
+                                 headers: request.headers, body: request.body)
+        do {
+            let principal = try store.authenticate(sigv4, service: expectedService, now: Date(), verifier: verifier)
+            return .success(Caller(principal: principal.name, accountId: principal.accountId, region: principal.region))
+        } catch {
+            return .failure(ServiceError(code: error.code, status: error.httpStatus, message: error.message))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// JSON encoding and decoding for the wire. Decoding failures become `ServiceError`s that say
+/// which member is wrong, so malformed bodies are a 400, never a crash.
+enum JSONWire {
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding our own model types cannot fail; an empty object is a safe fallback anyway.
+        return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)
+    }
+
+    static func encodeString<T: Encodable>(_ value: T) -> String {
+        String(decoding: encode(value), as: UTF8.self)
+    }
+
+    /// Decodes a request body. An empty body decodes as `{}` (botocore sends no body when no body
+    /// member is set on some operations).
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], as wire: WireProtocol) throws(ServiceError) -> T {
+        let data = body.isEmpty ? Data("{}".utf8) : Data(body)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw Self.error(for: error, wire: wire)
+        } catch {
+            throw Self.make("the request body is not valid JSON", wire)
+        }
+    }
+
+    /// Parses a body into a JSON object, for handlers that validate member by member.
+    static func object(from body: [UInt8], as wire: WireProtocol) throws(ServiceError) -> [String: Any] {
+        let data = body.isEmpty ? Data("{}".utf8) : Data(body)
+        guard let any = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw Self.make("the request body is not valid JSON", wire)
+        }
+        guard let object = any as? [String: Any] else {
+            throw Self.make("the request body must be a JSON object", wire)
+        }
+        return object
+    }
+
+    static func make(_ message: String, _ wire: WireProtocol) -> ServiceError {
+        switch wire {
+        case .restJSON: .invalidRequest(message)
+        case .json11: .validation(message)
+        }
+    }
+
+    static func error(for error: DecodingError, wire: WireProtocol) -> ServiceError {
+        func path(_ ctx: DecodingError.Context, _ key: CodingKey? = nil) -> String {
+            let keys = ctx.codingPath.map(\.stringValue) + (key.map { [$0.stringValue] } ?? [])
+            return keys.isEmpty ? "the body" : "'" + keys.joined(separator: ".") + "'"
+        }
+        switch error {
+        case .typeMismatch(let type, let ctx):
+            return make("\(path(ctx)) has the wrong type: expected \(jsonTypeName(type))", wire)
+        case .valueNotFound(let type, let ctx):
+            return make("\(path(ctx)) must not be null: expected \(jsonTypeName(type))", wire)
+        case .keyNotFound(let key, let ctx):
+            return make("\(path(ctx, key)) is required", wire)
+        case .dataCorrupted(let ctx):
+            return ctx.codingPath.isEmpty
+                ? make("the request body is not valid JSON", wire)
+                : make("\(path(ctx)) is invalid", wire)
+        @unknown default:
+            return make("the request body is invalid", wire)
+        }
+    }
+
+    private static func jsonTypeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "a boolean"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        default:
+            String(describing: type).hasPrefix("Dictionary") ? "an object" :
+                String(describing: type).hasPrefix("Array") ? "a list" : "an object"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import GRDB
+
+/// A validated device event as the device side sends it.
+struct IncomingEvent: Sendable, Equatable {
+    var eventId: String
+    var clickType: String
+    /// µs since the epoch.
+    var reportedTime: Int64
+    var remainingLife: Double?
+}
+
+/// The device side: registration and event ingest, bound to the registering principal.
+extension Store {
+    func register(
+        deviceId: String, type: String, claimCode: String?, attributes: [String: String]?, caller: Caller, now: Int64
+    ) async throws(ServiceError) {
+        try await write { db in
+            if let device = try Store.device(db, deviceId) {
+                try Store.requireBound(device, caller)
+                // A repeat by the same principal updates the claim code and attributes.
+                try db.execute(
+                    sql: "UPDATE device SET claimCode = ?, attributes = ? WHERE deviceId = ?",
+                    arguments: [claimCode, Store.encodeMap(attributes ?? device.attributes), deviceId]
+                )
+            } else {
+                try Store.insertDevice(db, deviceId: deviceId, type: type, claimCode: claimCode,
+                                       attributes: attributes ?? [:], caller: caller, now: now)
+            }
+        }
+    }
+
+    /// Stores the event once; returns true when it was a duplicate of a stored one. Returns only
+    /// after the commit.
+    func ingest(deviceId: String, event: IncomingEvent, caller: Caller, now: Int64) async throws(ServiceError) -> Bool {
+        try await write { db in
+            var device: DeviceRecord
+            if let existing = try Store.device(db, deviceId) {
+                try Store.requireBound(existing, caller)
+                device = existing
+            } else {
+                try Store.insertDevice(db, deviceId: deviceId, type: "button", claimCode: nil, attributes: [:], caller: caller, now: now)
+                device = try Store.device(db, deviceId)!
+            }
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE eventId = ?", arguments: [event.eventId]) {
+                let reported: Bool = row["remainingLifeReported"]
+                let same = (row["deviceId"] as String) == deviceId
+                    && (row["clickType"] as String) == event.clickType
+                    && (row["reportedTime"] as Int64) == event.reportedTime
+                    && reported == (event.remainingLife != nil)
+                    && (!reported || (row["remainingLife"] as Double) == event.remainingLife)
+                guard same else {
+                    throw ServiceError.conflict("event \(event.eventId) was already received with a different body: give each event its own id")
+                }
+                return true
+            }
+            let life = event.remainingLife ?? device.remainingLife
+            try db.execute(sql: """
+                INSERT INTO event (eventId, deviceId, clickType, reportedTime, remainingLife, remainingLifeReported,
+                                   receivedAt, enabledAtReceipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [event.eventId, deviceId, event.clickType, event.reportedTime, life,
+                                 event.remainingLife != nil, now, device.enabled])
+            if event.remainingLife != nil {
+                try db.execute(sql: "UPDATE device SET remainingLife = ? WHERE deviceId = ?", arguments: [life, deviceId])
+            }
+            return false
+        }
+    }
+
+    /// Deletes events received before `cutoff` (µs); returns how many.
+    func pruneEvents(receivedBefore cutoff: Int64) async throws(ServiceError) -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM event WHERE receivedAt < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
+    static func requireBound(_ device: DeviceRecord, _ caller: Caller) throws(ServiceError) {
+        guard device.boundPrincipal == caller.principal, device.boundAccount == caller.accountId else {
+            throw ServiceError.forbidden("device \(device.deviceId) is bound to the principal that registered it; sign device-side calls with that principal's credentials")
+        }
+    }
+
+    static func insertDevice(
+        _ db: Database, deviceId: String, type: String, claimCode: String?, attributes: [String: String], caller: Caller, now: Int64
+    ) throws {
+        try db.execute(sql: """
+            INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, claimCode, attributes, createdAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [deviceId, type, caller.principal, caller.accountId, claimCode, encodeMap(attributes), now])
+    }
+}

@@ -1,0 +1,106 @@
+import GRDB
+
+/// A stored event as the owner's listing needs it.
+struct EventRow: Sendable, Equatable {
+    var seq: Int64
+    var clickType: String
+    var reportedTime: Int64
+    var remainingLife: Double
+}
+
+/// Calls of the device's owner: descriptions, listings, state, tags and callbacks. Every one
+/// answers 404 to anyone but the owner.
+extension Store {
+    func ownedDevice(deviceId: String, account: String) async throws(ServiceError) -> (DeviceRecord, [String: String]) {
+        try await read { db in
+            let device = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
+            return (device, try Store.tags(db, deviceId))
+        }
+    }
+
+    /// One page of the account's devices after `afterDeviceId`, and whether more follow.
+    func listDevices(
+        account: String, type: String?, afterDeviceId: String?, limit: Int
+    ) async throws(ServiceError) -> ([(DeviceRecord, [String: String])], Bool) {
+        let page: [DeviceWithTags] = try await read { db in
+            var sql = "SELECT * FROM device WHERE ownerAccount = ?"
+            var args: StatementArguments = [account]
+            if let type {
+                sql += " AND type = ?"
+                _ = args.append(contentsOf: [type])
+            }
+            if let afterDeviceId {
+                sql += " AND deviceId > ?"
+                _ = args.append(contentsOf: [afterDeviceId])
+            }
+            sql += " ORDER BY deviceId LIMIT ?"
+            _ = args.append(contentsOf: [limit + 1])
+            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+                let record = Store.record(row)
+                return DeviceWithTags(device: record, tags: try Store.tags(db, record.deviceId))
+            }
+        }
+        return (page.prefix(limit).map { ($0.device, $0.tags) }, page.count > limit)
+    }
+
+    /// One page of the events the owner may see, ordered by reportedTime, and whether more follow.
+    func listEvents(
+        deviceId: String, account: String, from: Int64, to: Int64, after: (reportedTime: Int64, seq: Int64)?, limit: Int
+    ) async throws(ServiceError) -> (DeviceRecord, [EventRow], Bool) {
+        let afterRT = after?.reportedTime ?? Int64.min
+        let afterSeq = after?.seq ?? Int64.min
+        let (device, rows): (DeviceRecord, [EventRow]) = try await read { db in
+            let device = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
+            // Visible: received after the owner's claim began (it ends at unclaim, which clears it).
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT seq, clickType, reportedTime, remainingLife FROM event
+                WHERE deviceId = ? AND receivedAt >= ? AND reportedTime >= ? AND reportedTime <= ?
+                  AND (reportedTime > ? OR (reportedTime = ? AND seq > ?))
+                ORDER BY reportedTime, seq LIMIT ?
+                """, arguments: [deviceId, device.claimBeganAt ?? Int64.max, from, to, afterRT, afterRT, afterSeq, limit + 1])
+                .map { EventRow(seq: $0["seq"], clickType: $0["clickType"], reportedTime: $0["reportedTime"], remainingLife: $0["remainingLife"]) }
+            return (device, rows)
+        }
+        return (device, Array(rows.prefix(limit)), rows.count > limit)
+    }
+
+    func setEnabled(deviceId: String, account: String, enabled: Bool) async throws(ServiceError) {
+        try await write { db in
+            _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
+            try db.execute(sql: "UPDATE device SET enabled = ? WHERE deviceId = ?", arguments: [enabled, deviceId])
+        }
+    }
+
+    func addTags(deviceId: String, account: String, tags: [String: String]) async throws(ServiceError) {
+        try await write { db in
+            _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
+            try Store.replaceTags(db, deviceId, try TagRules.merged(try Store.tags(db, deviceId), with: tags))
+        }
+    }
+
+    func removeTags(deviceId: String, account: String, keys: [String]) async throws(ServiceError) {
+        try await write { db in
+            _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
+            for key in keys {
+                try db.execute(sql: "DELETE FROM device_tag WHERE deviceId = ? AND key = ?", arguments: [deviceId, key])
+            }
+        }
+    }
+
+    enum CallbackKind: String, Sendable {
+        case onClick = "onClickCallback"
+        case healthMonitor = "healthMonitorCallback"
+    }
+
+    func setCallback(_ kind: CallbackKind, deviceId: String, account: String, callbackJSON: String) async throws(ServiceError) {
+        try await write { db in
+            _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
+            try db.execute(sql: "UPDATE device SET \(kind.rawValue) = ? WHERE deviceId = ?", arguments: [callbackJSON, deviceId])
+        }
+    }
+}
+
+struct DeviceWithTags: Sendable {
+    var device: DeviceRecord
+    var tags: [String: String]
+}

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// The service's state: one SQLite file in the state directory, in WAL mode, with
+/// `synchronous=FULL` on every connection so that a committed answer survives power loss.
+/// Every state transition is one write transaction; SQLite serialises them.
+final class Store: Sendable {
+    let pool: DatabasePool
+    static let fileName = "claim-service.sqlite"
+
+    init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        config.prepareDatabase { db in
+            // Per connection: WAL's default NORMAL would lose the last commits on power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: directory + "/" + Self.fileName, configuration: config)
+        try StoreMigrations.migrator.migrate(pool)
+    }
+
+    /// Runs `body` in one write transaction; a thrown `ServiceError` rolls back and is rethrown.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServiceError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServiceError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
+    static func internalError(_ error: any Error) -> ServiceError {
+        ServiceError(.internalFailure, "the service could not read or write its state: \(error)")
+    }
+
+    // MARK: rows
+
+    static func device(_ db: Database, _ deviceId: String) throws -> DeviceRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM device WHERE deviceId = ?", arguments: [deviceId]).map(record)
+    }
+
+    static func record(_ row: Row) -> DeviceRecord {
+        DeviceRecord(
+            deviceId: row["deviceId"],
+            type: row["type"],
+            boundPrincipal: row["boundPrincipal"],
+            boundAccount: row["boundAccount"],
+            claimCode: row["claimCode"],
+            attributes: decodeMap(row["attributes"]),
+            ownerAccount: row["ownerAccount"],
+            claimBeganAt: row["claimBeganAt"],
+            enabled: row["enabled"],
+            remainingLife: row["remainingLife"],
+            onClickCallback: row["onClickCallback"],
+            healthMonitorCallback: row["healthMonitorCallback"]
+        )
+    }
+
+    static func tags(_ db: Database, _ deviceId: String) throws -> [String: String] {
+        var tags: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM device_tag WHERE deviceId = ?", arguments: [deviceId]) {
+            tags[row["key"]] = row["value"] as String
+        }
+        return tags
+    }
+
+    static func replaceTags(_ db: Database, _ deviceId: String, _ tags: [String: String]) throws {
+        try db.execute(sql: "DELETE FROM device_tag WHERE deviceId = ?", arguments: [deviceId])
+        for (key, value) in tags {
+            try db.execute(sql: "INSERT INTO device_tag (deviceId, key, value) VALUES (?, ?, ?)", arguments: [deviceId, key, value])
+        }
+    }
+
+    static func encodeMap(_ map: [String: String]) -> String {
+        JSONWire.encodeString(map)
+    }
+
+    static func decodeMap(_ text: String?) -> [String: String] {
+        guard let text, let data = text.data(using: .utf8),
+              let map = try? JSONDecoder().decode([String: String].self, from: data)
+        else { return [:] }
+        return map
+    }
+}

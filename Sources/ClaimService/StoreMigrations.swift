@@ -1,0 +1,78 @@
+import GRDB
+
+/// The versioned schema. Never edit a registered migration: add a new one.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE device (
+                    deviceId TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL,
+                    boundPrincipal TEXT NOT NULL,
+                    boundAccount TEXT NOT NULL,
+                    claimCode TEXT,
+                    attributes TEXT NOT NULL DEFAULT '{}',
+                    ownerAccount TEXT,
+                    claimBeganAt INTEGER,
+                    enabled INTEGER NOT NULL DEFAULT 1,
+                    remainingLife REAL NOT NULL DEFAULT 100.0,
+                    onClickCallback TEXT,
+                    healthMonitorCallback TEXT,
+                    createdAt INTEGER NOT NULL
+                );
+                CREATE INDEX device_by_claim_code ON device(claimCode);
+                CREATE INDEX device_by_owner ON device(ownerAccount, deviceId);
+
+                -- One initiation per (device, account): initiations are per account.
+                CREATE TABLE claim_initiation (
+                    deviceId TEXT NOT NULL REFERENCES device(deviceId) ON DELETE CASCADE,
+                    accountId TEXT NOT NULL,
+                    initiatedAt INTEGER NOT NULL,
+                    PRIMARY KEY (deviceId, accountId)
+                );
+
+                CREATE TABLE device_tag (
+                    deviceId TEXT NOT NULL REFERENCES device(deviceId) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (deviceId, key)
+                );
+
+                -- Times are µs since the Unix epoch. receivedAt is the service's clock; reportedTime is
+                -- the device's. enabledAtReceipt records whether the device was enabled when it arrived.
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventId TEXT NOT NULL UNIQUE,
+                    deviceId TEXT NOT NULL,
+                    clickType TEXT NOT NULL,
+                    reportedTime INTEGER NOT NULL,
+                    remainingLife REAL NOT NULL,
+                    remainingLifeReported INTEGER NOT NULL,
+                    receivedAt INTEGER NOT NULL,
+                    enabledAtReceipt INTEGER NOT NULL
+                );
+                CREATE INDEX event_by_device_time ON event(deviceId, reportedTime, seq);
+                CREATE INDEX event_by_device_received ON event(deviceId, receivedAt);
+                CREATE INDEX event_by_received ON event(receivedAt);
+
+                CREATE TABLE avs_device (
+                    accountId TEXT NOT NULL,
+                    deviceKey TEXT NOT NULL,
+                    deviceArn TEXT NOT NULL,
+                    clientId TEXT NOT NULL,
+                    userCode TEXT NOT NULL,
+                    productId TEXT NOT NULL,
+                    serialNumber TEXT,
+                    amazonId TEXT NOT NULL,
+                    roomArn TEXT,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    registeredAt INTEGER NOT NULL,
+                    PRIMARY KEY (accountId, deviceKey)
+                );
+                CREATE INDEX avs_by_serial ON avs_device(accountId, serialNumber);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import OneClick
+import Testing
+
+@testable import ClaimService
+
+/// A real `ClaimServer` on a free loopback port with a real credentials file, and a client that
+/// signs every request with SigV4 as botocore does.
+struct LiveService {
+    static let profiles: [(name: String, account: String)] = [
+        ("bridge", "111122223333"), ("owner", "111122223333"), ("other", "444455556666"), ("bridge2", "444455556666"),
+    ]
+
+    /// nil when the service is another process (the crash test).
+    let server: RunningClaimServer?
+    let port: Int
+    let credentials: CredentialsFile
+    let directory: String
+
+    static func writeCredentials(in directory: String) throws -> CredentialsFile {
+        let file = CredentialsFile(profiles: profiles.map { CredentialGenerator.profile(name: $0.name, accountId: $0.account) })
+        try file.write(path: directory + "/credentials")
+        return file
+    }
+
+    static func start(configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) async throws -> LiveService {
+        let directory = temporaryDirectory()
+        let file = try writeCredentials(in: directory)
+        let path = directory + "/credentials"
+        var config = ClaimServiceConfiguration(
+            stateDirectory: directory + "/state", authenticator: CredentialStoreAuthenticator(store: try CredentialStore(path: path)))
+        configure(&config)
+        let server = try await ClaimServer.start(configuration: config)
+        return LiveService(server: server, port: server.port, credentials: file, directory: directory)
+    }
+
+    struct Answer: Sendable {
+        var status: Int
+        var headers: HTTPFields
+        var body: String
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]) ?? [:] }
+        var code: String? { json["code"] as? String ?? json["__type"] as? String }
+    }
+
+    /// Sends one request. `profile` nil sends it unsigned; `service` is the signing name.
+    func send(
+        _ method: String, _ rawPath: String, query: String = "", body: String? = nil, profile: String? = "owner",
+        service: String = "iot1click", region: String = "us-east-1", headers extra: [(String, String)] = [],
+        date: Date = Date(), secret: String? = nil
+    ) async throws -> Answer {
+        let host = "127.0.0.1:\(port)"
+        var signedHeaders: [(name: String, value: String)] = extra.map { (name: $0.0, value: $0.1) }
+        if body != nil, !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
+            signedHeaders.append(("Content-Type", "application/json"))
+        }
+        var all = signedHeaders
+        let bytes = Array((body ?? "").utf8)
+        if let profile {
+            let p = try #require(credentials.profile(named: profile))
+            let signer = SigV4Signer(accessKeyId: p.accessKeyId, secretAccessKey: secret ?? p.secretAccessKey, region: region, service: service)
+            let signature = signer.sign(method: method, host: host, rawPath: rawPath, rawQuery: query, headers: signedHeaders, body: bytes, date: date)
+            all = signature.headers.filter { $0.name.lowercased() != "host" }
+        }
+        var fields = HTTPFields()
+        for (name, value) in all { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let uri = query.isEmpty ? rawPath : rawPath + "?" + query
+        let request = TestClient.Request(uri, method: HTTPRequest.Method(method)!, authority: host, headers: fields,
+                                         body: body.map { ByteBuffer(string: $0) })
+        let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            try await client.execute(request)
+        }
+        return Answer(status: Int(response.status.code), headers: response.headers,
+                      body: response.body.map { String(buffer: $0) } ?? "")
+    }
+
+    func shutdown() async { await server?.shutdown() }
+}
+
+extension HTTPFields {
+    subscript(raw name: String) -> String? { self[HTTPField.Name(name)!] }
+}

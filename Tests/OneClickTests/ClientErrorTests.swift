@@ -1,0 +1,142 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import OneClick
+
+/// Error answers and retries, against a real loopback server that answers as told.
+@Suite(.serialized)
+struct ClientErrorTests {
+    static let credentials = ClientCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")
+    static let fast = RetryPolicy(maxAttempts: 3, baseDelay: .zero, maxDelay: .zero)
+
+    func serviceError(status: Int, headers: [(String, String)] = [], body: String, a4b: Bool = false) async throws -> AWSServiceError? {
+        let server = try LoopbackHTTPServer { _ in .init(status: status, headers: headers, body: body) }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: .none)
+        do {
+            if a4b {
+                _ = try await client.registerAVSDevice(RegisterAVSDeviceRequest(clientId: "c", userCode: "u", productId: "p", amazonId: "a"))
+            } else {
+                _ = try await client.finalizeDeviceClaim(deviceId: "G1")
+            }
+            Issue.record("no error")
+            return nil
+        } catch {
+            return error.serviceError
+        }
+    }
+
+    // The cases spec/README.md verified against botocore 1.34.120 (rest-json).
+    @Test func restJSONErrorCodes() async throws {
+        var e = try await serviceError(status: 404, headers: [("x-amzn-ErrorType", "ResourceNotFoundException:http://internal/")], body: #"{"message":"nope"}"#)
+        #expect(e == AWSServiceError(statusCode: 404, code: "ResourceNotFoundException", message: "nope"))
+        e = try await serviceError(status: 404, body: #"{"code":"ResourceNotFoundException","message":"nope"}"#)
+        #expect(e?.code == "ResourceNotFoundException")
+        e = try await serviceError(status: 404, body: #"{"__type":"ResourceNotFoundException","message":"nope"}"#)
+        #expect(e?.code == "ResourceNotFoundException")
+        e = try await serviceError(status: 409, headers: [("x-amzn-ErrorType", "ResourceConflictException")], body: #"{"code":"InvalidRequestException","message":"m"}"#)
+        #expect(e?.code == "ResourceConflictException")
+        e = try await serviceError(status: 400, body: #"{"code":"InvalidRequestException","__type":"ResourceConflictException","message":"m"}"#)
+        #expect(e?.code == "InvalidRequestException")
+        e = try await serviceError(status: 412, body: #"{"message":"m"}"#)
+        #expect(e == AWSServiceError(statusCode: 412, code: "412", message: "m"))
+        e = try await serviceError(status: 400, headers: [("x-amzn-ErrorType", "InvalidRequestException")], body: #"{"Message":"cap"}"#)
+        #expect(e?.message == "cap")
+        e = try await serviceError(status: 403, headers: [("x-amzn-RequestId", "r-1")], body: "not json")
+        #expect(e == AWSServiceError(statusCode: 403, code: "403", message: "", requestId: "r-1"))
+    }
+
+    @Test func json11ErrorCodesComeOnlyFromType() async throws {
+        var e = try await serviceError(status: 400, body: #"{"__type":"InvalidDeviceException","Message":"bad"}"#, a4b: true)
+        #expect(e == AWSServiceError(statusCode: 400, code: "InvalidDeviceException", message: "bad"))
+        e = try await serviceError(status: 400, body: #"{"__type":"com.amazonaws.alexaforbusiness#NotFoundException","message":"nf"}"#, a4b: true)
+        #expect(e?.code == "NotFoundException")
+        e = try await serviceError(status: 400, headers: [("x-amzn-ErrorType", "LimitExceededException")], body: #"{"message":"m"}"#, a4b: true)
+        #expect(e?.code == "400")
+        e = try await serviceError(status: 400, body: #"{"code":"LimitExceededException","message":"m"}"#, a4b: true)
+        #expect(e?.code == "400")
+    }
+
+    @Test func fiveHundredsAreRetriedThenSucceed() async throws {
+        let count = Mutex(0)
+        let server = try LoopbackHTTPServer { _ in
+            let n = count.withLock { $0 += 1; return $0 }
+            return n < 3 ? .init(status: 503, body: #"{"message":"busy"}"#) : .init(status: 200, body: #"{"state":"CLAIMED"}"#)
+        }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: Self.fast)
+        let answer = try await client.finalizeDeviceClaim(deviceId: "G1")
+        #expect(answer.state == "CLAIMED")
+        #expect(server.requests.count == 3)
+        // Each attempt is signed afresh (its own Authorization over its own X-Amz-Date).
+        #expect(server.requests.allSatisfy { $0.header("authorization") != nil && $0.header("x-amz-date") != nil })
+    }
+
+    @Test func fiveHundredsStopAfterMaxAttempts() async throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 500, headers: [("x-amzn-ErrorType", "InternalFailureException")], body: #"{"message":"boom"}"#) }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: Self.fast)
+        await #expect(throws: OneClickClientError.self) { _ = try await client.describeDevice(deviceId: "G1") }
+        #expect(server.requests.count == 3)
+    }
+
+    @Test(arguments: [400, 403, 404, 409, 412, 429])
+    func otherStatusesAreNotRetried(_ status: Int) async throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: status, body: #"{"message":"no"}"#) }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: Self.fast)
+        do {
+            _ = try await client.describeDevice(deviceId: "G1")
+            Issue.record("no error")
+        } catch {
+            #expect(error.serviceError?.statusCode == status)
+        }
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func connectionErrorsAreRetriedThenReported() async throws {
+        let endpoint = "http://127.0.0.1:\(LoopbackHTTPServer.refusingPort())"
+        let client = try OneClickClient(endpoint: endpoint, credentials: Self.credentials, retry: Self.fast)
+        do {
+            _ = try await client.describeDevice(deviceId: "G1")
+            Issue.record("no error")
+        } catch {
+            guard case let .connection(endpoint, attempts, _) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(endpoint == client.endpoint.absoluteString)
+            #expect(attempts == 3)
+            #expect(error.description.contains("is the service running there?"))
+        }
+    }
+
+    @Test func malformedSuccessBodyIsReported() async throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 200, body: #"{"deviceMethods":"not a list"}"#) }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: .none)
+        do {
+            _ = try await client.getDeviceMethods(deviceId: "G1")
+            Issue.record("no error")
+        } catch {
+            guard case .malformedResponse(let operation, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(operation == "GetDeviceMethods")
+        }
+    }
+
+    @Test func emptySuccessBodyDecodesAsEmptyObject() async throws {
+        let server = try LoopbackHTTPServer { _ in .init(status: 200, body: "") }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: .none)
+        #expect(try await client.updateDeviceState(deviceId: "G1", enabled: true) == UpdateDeviceStateResponse())
+    }
+
+    @Test func backoffDelaysStayUnderTheCap() {
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
+        for attempt in 1...10 {
+            let cap = min(Duration.seconds(1), .milliseconds(100) * (1 << (attempt - 1)))
+            #expect(policy.delay(afterAttempt: attempt) <= cap)
+        }
+        #expect(RetryPolicy(baseDelay: .zero, maxDelay: .zero).delay(afterAttempt: 3) == .zero)
+    }
+}
