@@ -235,6 +235,8 @@ def signed_request(svc: Service, method: str, path: str, body: bytes | str | Non
         FixedTimeSigV4(creds, service_name, region, when).add_auth(req)
     prepared = req.prepare()
     out_headers = dict(prepared.headers)
+    if send_body is not None and not isinstance(send_body, (bytes, str)):
+        out_headers.pop("Content-Length", None)  # streamed: requests sends it chunked
     return requests.request(method, prepared.url, data=send_body if send_body is not None else (body or None),
                             headers=out_headers, timeout=30)
 

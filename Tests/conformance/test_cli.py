@@ -13,7 +13,7 @@ def ok(r):
 
 
 def err(r, code, operation):
-    assert r.returncode == 254, (r.returncode, r.stdout, r.stderr)
+    assert r.returncode == 255, (r.returncode, r.stdout, r.stderr)  # aws CLI v1: 255 for a service error
     assert f"An error occurred ({code}) when calling the {operation} operation" in r.stderr, r.stderr
 
 

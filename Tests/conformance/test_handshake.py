@@ -44,7 +44,7 @@ def test_handshake_aws_cli(aws, device, flow):
     assert json.loads(r.stdout) == {"State": "CLAIM_INITIATED"}
 
     r = aws("iot1click-devices", "finalize-device-claim", "--device-id", device_id, "--tags", "k=v")
-    assert r.returncode == 254, (r.returncode, r.stdout, r.stderr)
+    assert r.returncode == 255, (r.returncode, r.stdout, r.stderr)  # aws CLI v1: 255 for a service error
     assert "(PreconditionFailedException)" in r.stderr and "FinalizeDeviceClaim" in r.stderr, r.stderr
 
     device.press(device_id)
