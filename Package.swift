@@ -9,8 +9,10 @@ let coreOnly = Context.environment["CLICKBRIDGE_CORE_ONLY"] == "1"
 let coreTargets: [Target] = [
     .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
     .systemLibrary(name: "CEvdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
+    // epoll, timerfd and eventfd for the live loop: libc has them, Swift's Glibc module does not export them.
+    .systemLibrary(name: "CLinux"),
     .target(name: "Presses"),
-    .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev"]),
+    .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev", "CLinux"]),
     .testTarget(name: "PressesTests", dependencies: ["Presses"]),
     // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
     .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"], path: "Benchmarks/ClickBridgeBench"),

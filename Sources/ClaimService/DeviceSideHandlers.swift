@@ -37,10 +37,8 @@ extension ClaimServiceCore {
 
     static func validate(_ request: DeviceEventRequest) throws(ServiceError) -> IncomingEvent {
         let id = request.eventId
-        guard (1...128).contains(id.utf8.count),
-              id.utf8.allSatisfy({ isIdByte($0) })
-        else {
-            throw .invalidRequest("eventId '\(id.prefix(60))' is not an event id: 1 to 128 letters, digits, '-', '_', '.' or ':' (a UUID fits)")
+        guard Self.isUUID(id) else {
+            throw .invalidRequest("eventId '\(id.prefix(60))' is not a UUID (8-4-4-4-12 hex digits): give each event a fresh UUID and reuse it only to resend that event")
         }
         guard EventClickType(rawValue: request.clickType) != nil else {
             throw .invalidRequest("clickType '\(request.clickType.prefix(40))' is not SINGLE, DOUBLE or LONG")
@@ -57,9 +55,18 @@ extension ClaimServiceCore {
                              remainingLife: request.remainingLife)
     }
 
-    private static func isIdByte(_ c: UInt8) -> Bool {
-        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-            || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits of either case.
+    static func isUUID(_ text: String) -> Bool {
+        let u = Array(text.utf8)
+        guard u.count == 36 else { return false }
+        for (i, c) in u.enumerated() {
+            if [8, 13, 18, 23].contains(i) {
+                guard c == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) else { return false }
+            }
+        }
+        return true
     }
 }
 

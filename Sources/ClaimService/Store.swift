@@ -14,10 +14,13 @@ final class Store: Sendable {
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
-            // Per connection: WAL's default NORMAL would lose the last commits on power loss.
+            // Per connection: NORMAL, GRDB's WAL default, could lose the last commits on power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: directory + "/" + Self.fileName, configuration: config)
+        // GRDB sets the writer to NORMAL when it enables WAL, after prepareDatabase ran: set FULL
+        // again on the writer, the one connection that commits. (StoreTests checks it.)
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try StoreMigrations.migrator.migrate(pool)
     }
 

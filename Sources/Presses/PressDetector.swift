@@ -1,34 +1,207 @@
 /// The press state machine of DESIGN.md: raw edges and clock ticks in, presses out.
 ///
 /// Pure: it never reads a clock. Live mode calls `advance(to:)` when `nextDeadline` comes;
-/// replay calls it with the trace's own times, so both give identical results.
+/// replay calls it with the trace's own times, so both give identical results. It allocates
+/// nothing per edge (appending a press may grow the caller's array).
+///
+/// Two stages share one ordered list of instants. The `Debouncer` turns raw edges into confirmed
+/// changes; the `ClickPhase` machine turns those into presses at its deadlines. Rules for
+/// instants that coincide, and other choices DESIGN.md leaves open:
+/// - At equal instants, a burst's confirmation comes before a decision, and both come before an
+///   edge fed at that instant. So a release edge exactly at `pressedAt + long` makes a LONG (the
+///   press lasted `long`), and a press edge exactly at `releasedAt + window` is outside the
+///   window ("before `r + window`" is strict). A line quiet for exactly `debounce` is confirmed.
+/// - "An edge is pending" means a burst is in progress: edges closer together than `debounce`,
+///   the last one less than `debounce` ago, whatever level the line is at right now. The LONG
+///   and SINGLE deadlines wait for it; a DOUBLE whose second press reaches `long` does not,
+///   since whatever that edge turns out to be, the press is DOUBLE.
+/// - A decision that waited, or whose deadline passed before the change that starts it was
+///   confirmed (timings with `long` or `window` shorter than `debounce`), is made at the instant
+///   it becomes possible: `decidedAt = max(deadline, confirmation)`. With `window` 0 this gives
+///   SINGLE when the release is confirmed, as DESIGN.md says.
+/// - Edges closer than `debounce` are one burst even when the first is a glitch: a glitch
+///   followed within `debounce` by a real change times that change from the glitch.
+/// - An edge repeating the confirmed level outside a burst is ignored; inside a burst it counts
+///   as activity (a pulse was lost), so it extends the burst.
+/// - At shutdown every remaining instant comes at once: a burst in progress resolves as the
+///   line stands, then the phase decides. A first press still held is LONG, however short so
+///   far; a second one DOUBLE; a released first click SINGLE.
+/// - Negative timings count as zero; sums past `Int64.max` nanoseconds saturate.
+/// - An edge older than an instant already processed (which callers must avoid: in live mode,
+///   read all queued edges before advancing to a deadline) counts as happening at that instant.
 public struct PressDetector: Sendable {
     public let button: String
     public let timing: PressTiming
+
+    private var line: Debouncer
+    private var phase: ClickPhase
+    private let long: Span
+    private let window: Span
+    /// The last instant a burst resolved: a decision that waited for it is made then, not earlier.
+    private var lastResolution: Timestamp
+    /// The latest instant processed (edge or tick); earlier edges are moved up to it.
+    private var horizon: Timestamp
 
     /// `initiallyPressed`: the button is already held when watching starts; it makes no press
     /// until it has been released.
     public init(button: String, timing: PressTiming = .default, initiallyPressed: Bool = false) {
         self.button = button
         self.timing = timing
+        self.line = Debouncer(level: initiallyPressed, debounce: Self.nonNegative(timing.debounce))
+        self.phase = initiallyPressed ? .awaitingRelease : .idle
+        self.long = Self.nonNegative(timing.long)
+        self.window = Self.nonNegative(timing.doubleWindow)
+        self.lastResolution = Timestamp(nanoseconds: .min)
+        self.horizon = Timestamp(nanoseconds: .min)
     }
 
-    /// Feeds one raw edge. Edge times must not decrease. Deadlines that fall before the edge's
-    /// time are processed first, as if `advance(to: edge.time)` had been called.
+    /// Feeds one raw edge. Edge times must not decrease. Deadlines at or before the edge's time
+    /// are processed first, as if `advance(to: edge.time)` had been called.
     public mutating func feed(_ edge: Edge, into presses: inout [Press]) {
-        // TODO(presses helper): implement.
+        let time = max(edge.time, horizon)
+        process(upTo: time, into: &presses)
+        line.record(Edge(time: time, pressed: edge.pressed))
+        horizon = time
     }
 
     /// Processes every deadline up to and including `now`.
     public mutating func advance(to now: Timestamp, into presses: inout [Press]) {
-        // TODO(presses helper): implement.
+        process(upTo: now, into: &presses)
+        horizon = max(horizon, now)
     }
 
     /// The next instant at which `advance(to:)` may change state or emit; nil while nothing is pending.
-    public var nextDeadline: Timestamp? { nil }
+    public var nextDeadline: Timestamp? { nextStep()?.at }
 
     /// Shutdown: any pending decision is made at once, as if its deadline had come.
+    /// A burst in progress is resolved as the line stands now, then the decision it leads to is
+    /// made, all with `decidedAt = now` (or the last instant processed, if later).
+    /// A button still held in its first press is LONG, in its second DOUBLE.
     public mutating func finish(at now: Timestamp, into presses: inout [Press]) {
-        // TODO(presses helper): implement.
+        let now = max(now, horizon)
+        process(upTo: now, into: &presses)
+        while let step = nextStep() {
+            apply(step.kind, at: now, into: &presses)
+        }
+        horizon = now
+    }
+
+    /// The confirmed level: true while the button is (debounced) down.
+    public var isPressed: Bool { line.level }
+
+    // MARK: - The ordered list of instants
+
+    private enum StepKind { case resolveBurst, decide }
+
+    /// The next thing to happen and its instant. A burst in progress resolves before the LONG and
+    /// SINGLE deadlines (they wait for it); only a second press's `long` may come first.
+    private func nextStep() -> (at: Timestamp, kind: StepKind)? {
+        let deadline = phaseDeadline
+        if let resolution = line.resolution {
+            if case .secondDown = phase, let deadline, deadline < resolution {
+                return (max(deadline, lastResolution), .decide)
+            }
+            return (resolution, .resolveBurst)
+        }
+        if let deadline { return (max(deadline, lastResolution), .decide) }
+        return nil
+    }
+
+    private var phaseDeadline: Timestamp? {
+        switch phase {
+        case .idle, .awaitingRelease: nil
+        case .firstDown(let pressedAt): pressedAt.saturatingAdding(long)
+        case .firstUp(_, let releasedAt): releasedAt.saturatingAdding(window)
+        case .secondDown(_, let secondAt): secondAt.saturatingAdding(long)
+        }
+    }
+
+    private mutating func process(upTo now: Timestamp, into presses: inout [Press]) {
+        while let step = nextStep(), step.at <= now {
+            apply(step.kind, at: step.at, into: &presses)
+        }
+    }
+
+    private mutating func apply(_ kind: StepKind, at instant: Timestamp, into presses: inout [Press]) {
+        switch kind {
+        case .resolveBurst:
+            lastResolution = instant
+            if case .change(let pressed, let time) = line.resolve() {
+                confirmed(pressed: pressed, at: time, confirmedAt: instant, into: &presses)
+            }
+        case .decide:
+            decide(at: instant, into: &presses)
+        }
+    }
+
+    // MARK: - Click classification
+
+    /// A confirmed change, timed `time`, confirmed at `confirmedAt`.
+    private mutating func confirmed(pressed: Bool, at time: Timestamp, confirmedAt: Timestamp, into presses: inout [Press]) {
+        switch (phase, pressed) {
+        case (.idle, true):
+            phase = .firstDown(pressedAt: time)
+        case (.awaitingRelease, false):
+            phase = .idle
+        case (.firstDown(let pressedAt), false):
+            phase = .firstUp(pressedAt: pressedAt, releasedAt: time)
+        case (.firstUp(let pressedAt, _), true):
+            // The SINGLE deadline waits for a burst that began before it, so `time` is inside the window.
+            phase = .secondDown(pressedAt: pressedAt, secondAt: time)
+        case (.secondDown(let pressedAt, _), false):
+            emit(.double, pressedAt: pressedAt, decidedAt: confirmedAt, into: &presses)
+            phase = .idle
+        default:
+            // Unreachable: each phase implies the confirmed level, and a change flips it.
+            // Resynchronise rather than trap.
+            phase = pressed ? .awaitingRelease : .idle
+        }
+    }
+
+    /// The current phase's deadline has come (or shutdown makes it come).
+    private mutating func decide(at instant: Timestamp, into presses: inout [Press]) {
+        switch phase {
+        case .idle, .awaitingRelease:
+            break
+        case .firstDown(let pressedAt):
+            emit(.long, pressedAt: pressedAt, decidedAt: instant, into: &presses)
+            phase = .awaitingRelease
+        case .firstUp(let pressedAt, _):
+            emit(.single, pressedAt: pressedAt, decidedAt: instant, into: &presses)
+            phase = .idle
+        case .secondDown(let pressedAt, _):
+            emit(.double, pressedAt: pressedAt, decidedAt: instant, into: &presses)
+            phase = .awaitingRelease
+        }
+    }
+
+    private func emit(_ type: ClickType, pressedAt: Timestamp, decidedAt: Timestamp, into presses: inout [Press]) {
+        presses.append(Press(button: button, clickType: type, pressedAt: pressedAt, decidedAt: decidedAt))
+    }
+
+    private static func nonNegative(_ span: Span) -> Span { max(span, .zero) }
+}
+
+// Conveniences for callers that handle presses one call at a time.
+extension PressDetector {
+    /// Feeds one raw edge and returns the presses it decided.
+    public mutating func feed(_ edge: Edge) -> [Press] {
+        var presses: [Press] = []
+        feed(edge, into: &presses)
+        return presses
+    }
+
+    /// Processes every deadline up to and including `now` and returns the presses decided.
+    public mutating func advance(to now: Timestamp) -> [Press] {
+        var presses: [Press] = []
+        advance(to: now, into: &presses)
+        return presses
+    }
+
+    /// Shutdown; returns the presses decided at once.
+    public mutating func finish(at now: Timestamp) -> [Press] {
+        var presses: [Press] = []
+        finish(at: now, into: &presses)
+        return presses
     }
 }

@@ -69,7 +69,11 @@ struct Serve: AsyncParsableCommand {
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
             FileHandle.standardOutput.write(Data("clickbridge serve: listening on http://\(shown):\(bound) (state \(stateDir), credentials \(credentialsPath))\n".utf8))
         }
-        try await server.runUntilTerminated()
+        do {
+            try await server.runUntilTerminated()
+        } catch where "\(error)".contains("Address already in use") {
+            throw ServeFailure("\(listen) is already in use: stop the process listening there or choose another --listen port")
+        }
     }
 
     static func parseListen(_ text: String) -> (String, Int)? {

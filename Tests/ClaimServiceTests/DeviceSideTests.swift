@@ -17,7 +17,7 @@ import GRDB
         // Another principal, even of the same account: 403.
         await h.fails(.registerDevice(deviceId: id), as: ownerA, body: #"{"type":"button"}"#, "ForbiddenException", 403)
         await h.fails(.registerDevice(deviceId: id), as: bridgeB, body: #"{"type":"button"}"#, "ForbiddenException", 403)
-        let event = #"{"eventId":"e-1","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#
+        let event = #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#
         await h.fails(.ingestDeviceEvent(deviceId: id), as: bridgeB, body: event, "ForbiddenException", 403)
         // The updated code is the one that claims.
         #expect(try await h.ok(.claimDevicesByClaimCode(claimCode: "C-ABCDEFGHIJ13"), as: ownerA, ClaimDevicesByClaimCodeResponse.self).total == 1)
@@ -30,15 +30,16 @@ import GRDB
 
     @Test func duplicateEventsAreStoredOnce() async throws {
         let h = try Harness()
+        let evt1 = UUID().uuidString
         let id = newDeviceId()
-        let first = try await h.press(id, eventId: "evt-1")        // unknown device: registered implicitly
-        #expect(first == DeviceEventResponse(eventId: "evt-1", duplicate: false))
+        let first = try await h.press(id, eventId: evt1)        // unknown device: registered implicitly
+        #expect(first == DeviceEventResponse(eventId: evt1, duplicate: false))
         let reported = h.clock.iso
         h.clock.advance(seconds: 5)
-        let again = try await h.press(id, reported: reported, eventId: "evt-1")
-        #expect(again == DeviceEventResponse(eventId: "evt-1", duplicate: true))
+        let again = try await h.press(id, reported: reported, eventId: evt1)
+        #expect(again == DeviceEventResponse(eventId: evt1, duplicate: true))
         let message = await h.fails(.ingestDeviceEvent(deviceId: id), as: bridgeA,
-                                    body: "{\"eventId\":\"evt-1\",\"clickType\":\"DOUBLE\",\"reportedTime\":\"\(reported)\",\"remainingLife\":99.5}",
+                                    body: "{\"eventId\":\"\(evt1)\",\"clickType\":\"DOUBLE\",\"reportedTime\":\"\(reported)\",\"remainingLife\":99.5}",
                                     "ResourceConflictException", 409)
         #expect(message.contains("different body"))
         // The implicit registration bound the device to the caller.
@@ -50,14 +51,16 @@ import GRDB
     }
 
     @Test(arguments: [
-        "", "{", "[]", "null", #"{"eventId":"e","clickType":"SINGLE"}"#,
-        #"{"eventId":"e","clickType":"TRIPLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
-        #"{"eventId":"e","clickType":"SINGLE","reportedTime":"yesterday"}"#,
-        #"{"eventId":"e","clickType":"SINGLE","reportedTime":"2026-02-30T12:00:00Z"}"#,
-        #"{"eventId":"e","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z","remainingLife":101}"#,
-        #"{"eventId":"e","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z","remainingLife":"full"}"#,
+        "", "{", "[]", "null", #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"SINGLE"}"#,
+        #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"TRIPLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
+        #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"SINGLE","reportedTime":"yesterday"}"#,
+        #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"SINGLE","reportedTime":"2026-02-30T12:00:00Z"}"#,
+        #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z","remainingLife":101}"#,
+        #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5c6","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z","remainingLife":"full"}"#,
         #"{"eventId":"","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
         #"{"eventId":"a b","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
+        #"{"eventId":"not-a-uuid","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
+        #"{"eventId":"6f1c2a8e-3b4d-4c5e-9f60-718293a4b5cg","clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
         #"{"eventId":5,"clickType":"SINGLE","reportedTime":"2026-06-01T12:00:00.000Z"}"#,
     ])
     func badEventsAre400(body: String) async throws {
@@ -76,13 +79,14 @@ import GRDB
 
     @Test func retentionPrunesOnlyOldEvents() async throws {
         let h = try Harness { $0.eventRetention = 86_400_000_000 } // one day
+        let (old, new) = (UUID().uuidString, UUID().uuidString)
         let id = newDeviceId()
-        try await h.press(id, eventId: "old")
+        try await h.press(id, eventId: old)
         h.clock.advance(seconds: 86_400 + 3_601)
         // This ingest is due a prune (the first one of the service was at the first ingest).
-        try await h.press(id, eventId: "new")
+        try await h.press(id, eventId: new)
         let remaining = try await h.core.store.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM event ORDER BY seq") }
-        #expect(remaining == ["new"])
+        #expect(remaining == [new])
         // An event younger than the retention is never deleted.
         #expect(try await h.core.store.pruneEvents(receivedBefore: h.clock.now - 86_400_000_000) == 0)
     }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Glibc
+import Lines
+import Presses
+
+/// The input flags `listen` and `record` share: exactly one of --gpio, --evdev, --trace.
+struct LiveInputOptions: ParsableArguments {
+    @Option(help: "GPIO line as CHIP:LINE: gpiochip0:GPIO17, gpiochip0:17, a chip label or path; or a line name alone (GPIO17).")
+    var gpio: String?
+
+    @Option(help: "Input device: /dev/input/eventN or a /dev/input/by-id or by-path link.")
+    var evdev: String?
+
+    @Option(name: .customLong("key"), help: "evdev: the key (KEY_ENTER or 28); repeatable. Default: the device's only key, else KEY_ENTER.")
+    var keys: [String] = []
+
+    @Option(help: "A trace file (native, gpiomon or evemu), replayed in real time.")
+    var trace: String?
+
+    @Option(help: "--trace: auto, native, gpiomon or evemu.")
+    var format: String = "auto"
+
+    @Flag(name: .customLong("active-low"), help: "A low level (falling edge) is a press: a button wired to GND with pull-up.")
+    var activeLow = false
+
+    @Option(help: "GPIO bias: pull-up, pull-down, disable or as-is.")
+    var bias: String = "pull-up"
+
+    @Flag(help: "evdev: take the device exclusively (other programs stop seeing its keys).")
+    var grab = false
+
+    @Option(help: "Debounce, e.g. 20ms.")
+    var debounce: String?
+
+    @Option(help: "LONG threshold, e.g. 1.5s.")
+    var long: String?
+
+    @Option(name: .customLong("double-window"), help: "Double-click window, e.g. 400ms; 0 disables DOUBLE.")
+    var doubleWindow: String?
+
+    func input() throws(LineError) -> LiveInput {
+        let given = [gpio != nil, evdev != nil, trace != nil].filter { $0 }.count
+        guard given == 1 else { throw LineError("give exactly one of --gpio CHIP:LINE, --evdev DEVICE or --trace FILE") }
+        if let gpio {
+            guard let b = GPIOBias(parsing: bias) else { throw LineError("--bias must be pull-up, pull-down, disable or as-is, not '\(bias)'") }
+            guard keys.isEmpty, !grab else { throw LineError("--key and --grab apply to --evdev, not --gpio") }
+            return .gpio(try GPIOLineConfig(parsing: gpio, bias: b, activeLow: activeLow))
+        }
+        if let evdev {
+            guard !activeLow else { throw LineError("--active-low applies to --gpio and gpiomon traces; an evdev key reports presses as 1") }
+            return .evdev(try EvdevConfig(device: evdev, keyNames: keys, grab: grab))
+        }
+        var codes: [UInt16] = []
+        for k in keys {
+            guard let code = EvdevKey.code(parsing: k) else { throw LineError("--key: unknown key '\(k)'") }
+            codes.append(code)
+        }
+        let fmt: TraceFormat?
+        do { fmt = try ReplayJob.format(format) } catch { throw LineError(error.description) }
+        return .trace(path: trace!, read: TraceReadOptions(format: fmt, activeLow: activeLow, keys: codes))
+    }
+
+    func span(_ text: String?, _ flag: String) throws(LineError) -> Span? {
+        guard let text else { return nil }
+        do { return try ReplayJob.duration(text, flag: flag) } catch { throw LineError(error.description) }
+    }
+}
+
+/// Unbuffered line output: live lines must reach a pipe as they happen, not when a buffer fills.
+enum Terminal {
+    static func out(_ line: String) { put(1, line) }
+    static func err(_ line: String) { put(2, line) }
+
+    static func fail(_ command: String, _ message: String) -> Never {
+        err("clickbridge \(command): \(message)")
+        exit(1)
+    }
+
+    private static func put(_ fd: Int32, _ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(10)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if n < 0 { if errno == EINTR { continue }; return }
+            done += n
+        }
+    }
+}
