@@ -1,0 +1,333 @@
+"""Throughput and latency of `clickbridge serve` on loopback, with SIGNED requests, against moto.
+
+Run through Benchmarks/service/run (it builds the release binary and prepares the venvs).
+
+How the requests are signed (wrk's Lua cannot compute SigV4 per request):
+- DescribeDevice: one GET, signed once with an X-Amz-Date of "now". The service accepts a
+  signature for 5 minutes of clock skew, so every request of the run carries the same valid headers;
+  the service still verifies the full signature on every request.
+- Event ingest: every request needs its own eventId, so its own body and its own signature. This
+  script pre-signs N distinct POSTs (one file line each) right before the run; a Lua script hands
+  each wrk thread its own share. A run that would need more requests than were pre-signed is
+  reported as invalid rather than reusing an id (a reused id is a duplicate, not a durable write).
+- moto: ListThings (`GET /things`) of moto's `iot`, signed the same way (moto does not check it).
+
+The signer here is a direct SigV4 implementation for speed; at start-up it is checked to produce
+byte-identical Authorization headers to botocore's SigV4Auth.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import pathlib
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from urllib.parse import quote
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, proc: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            sys.exit(f"{what} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"{what} did not listen on {port} within 60 s")
+
+
+class Signer:
+    def __init__(self, akid: str, secret: str, service: str, region: str = REGION):
+        self.akid, self.secret, self.service, self.region = akid, secret, service, region
+        self._keys: dict[str, bytes] = {}
+
+    def key(self, datestamp: str) -> bytes:
+        if datestamp not in self._keys:
+            k = hmac.new(("AWS4" + self.secret).encode(), datestamp.encode(), hashlib.sha256).digest()
+            for part in (self.region, self.service, "aws4_request"):
+                k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+            self._keys[datestamp] = k
+        return self._keys[datestamp]
+
+    def headers(self, method: str, path: str, query: str, host: str, body: bytes, amzdate: str,
+                content_type: str | None) -> dict[str, str]:
+        hdrs = {"host": host, "x-amz-date": amzdate}
+        if content_type:
+            hdrs["content-type"] = content_type
+        names = sorted(hdrs)
+        canonical_query = "&".join(sorted(
+            f"{quote(k, safe='-_.~')}={quote(v, safe='-_.~')}"
+            for k, _, v in (p.partition("=") for p in query.split("&") if p)))
+        creq = "\n".join([method, quote(path, safe="/~"), canonical_query,
+                          "".join(f"{n}:{hdrs[n]}\n" for n in names), ";".join(names),
+                          hashlib.sha256(body).hexdigest()])
+        scope = f"{amzdate[:8]}/{self.region}/{self.service}/aws4_request"
+        sts = "\n".join(["AWS4-HMAC-SHA256", amzdate, scope, hashlib.sha256(creq.encode()).hexdigest()])
+        sig = hmac.new(self.key(amzdate[:8]), sts.encode(), hashlib.sha256).hexdigest()
+        out = {"Host": host, "X-Amz-Date": amzdate,
+               "Authorization": f"AWS4-HMAC-SHA256 Credential={self.akid}/{scope}, "
+                                f"SignedHeaders={';'.join(names)}, Signature={sig}"}
+        if content_type:
+            out["Content-Type"] = content_type
+        return out
+
+
+def check_signer_matches_botocore(signer: Signer, host: str) -> None:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    class Fixed(SigV4Auth):
+        def add_auth(self, request):
+            request.context["timestamp"] = "20260101T000000Z"
+            self._modify_request_before_signing(request)
+            cr = self.canonical_request(request)
+            self._inject_signature_to_request(request, self.signature(self.string_to_sign(request, cr), request))
+
+    for method, path, query, body, ctype in [
+        ("GET", "/devices/G030PM0123456789", "", b"", None),
+        ("POST", "/devices/G030PM0123456789/events", "", b'{"a": 1}', "application/json"),
+        ("GET", "/things", "maxResults=5", b"", None),
+    ]:
+        url = f"http://{host}{path}" + (f"?{query}" if query else "")
+        req = AWSRequest(method=method, url=url, data=body, headers={"Content-Type": ctype} if ctype else {})
+        Fixed(Credentials(signer.akid, signer.secret), signer.service, signer.region).add_auth(req)
+        mine = signer.headers(method, path, query, host, body, "20260101T000000Z", ctype)
+        assert mine["Authorization"] == req.headers["Authorization"], (mine, dict(req.headers))
+
+
+def amz_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def lua_string(s: str) -> str:
+    return json.dumps(s)  # JSON string escapes are valid Lua escapes for this ASCII content
+
+
+def single_request_script(method: str, path: str, headers: dict[str, str]) -> str:
+    lines = [f"wrk.method = {lua_string(method)}", f"wrk.path = {lua_string(path)}"]
+    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+# Each wrk thread reads the request file and keeps every n-th line; request() hands them out in
+# order. Past the end it sends a request the service rejects (404 path), which wrk counts as
+# non-2xx, so an undersized file shows up as errors instead of silent duplicates.
+MANY_REQUESTS_LUA = r"""
+local threads, nthreads = {}, tonumber(os.getenv("CB_THREADS"))
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+function init(args)
+  reqs = {}
+  local i = 0
+  for line in io.lines(os.getenv("CB_REQUESTS")) do
+    if i % nthreads == tid then
+      local path, host, date, auth, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+      reqs[#reqs + 1] = wrk.format("POST", path, {["Host"] = host, ["X-Amz-Date"] = date,
+        ["Authorization"] = auth, ["Content-Type"] = "application/json"}, body)
+    end
+    i = i + 1
+  end
+  idx = 0
+  exhausted = wrk.format("GET", "/exhausted-pre-signed-requests", {}, nil)
+end
+function request()
+  idx = idx + 1
+  if idx > #reqs then return exhausted end
+  return reqs[idx]
+end
+"""
+
+
+def parse_wrk(out: str) -> dict:
+    def latency(pct: str) -> float:
+        m = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": latency("50"),
+            "p99_ms": latency("99"), "requests": total, "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": errors.group(1).strip() if errors else ""}
+
+
+def run_wrk(url: str, script: pathlib.Path, args, env=None) -> dict:
+    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s", str(script), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, **(env or {})), check=True).stdout
+    if args.verbose:
+        print(out, file=sys.stderr)
+    result = parse_wrk(out)
+    result["command"] = " ".join(cmd)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True, help="release clickbridge binary")
+    ap.add_argument("--moto-server", help="moto_server executable (skip moto if absent)")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--ingest-requests", type=int, default=120_000, help="pre-signed distinct events")
+    ap.add_argument("--state-dir", help="where the service keeps its SQLite file (default: a temp dir on disk)")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+
+    import boto3
+    import requests
+    from botocore.config import Config
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="clickbridge-bench-", dir=args.state_dir))
+    akid_bridge, secret_bridge = "AKIABENCHBRIDGE00001", secrets.token_urlsafe(30)
+    akid_owner, secret_owner = "AKIABENCHOWNER000001", secrets.token_urlsafe(30)
+    (work / "credentials").write_text(
+        f"[bridge]\naws_access_key_id = {akid_bridge}\naws_secret_access_key = {secret_bridge}\naws_account_id = {ACCOUNT}\n\n"
+        f"[owner]\naws_access_key_id = {akid_owner}\naws_secret_access_key = {secret_owner}\naws_account_id = {ACCOUNT}\n")
+    state = work / "state"
+    state.mkdir()
+    port = free_port()
+    host = f"127.0.0.1:{port}"
+    log = open(work / "serve.log", "wb")
+    serve = subprocess.Popen([args.bin, "serve", "--listen", host, "--state-dir", str(state),
+                              "--credentials", str(work / "credentials")], stdout=log, stderr=subprocess.STDOUT)
+    procs = [serve]
+    results: dict = {"machine": {"nproc": os.cpu_count(), "loadavg_before": os.getloadavg()}}
+    try:
+        wait_port(port, serve, "clickbridge serve")
+        bridge = Signer(akid_bridge, secret_bridge, "iot1click")
+        owner = Signer(akid_owner, secret_owner, "iot1click")
+        check_signer_matches_botocore(owner, host)
+
+        # Set-up through the real API: register, initiate, press, finalize.
+        device_id = "G030PMBENCH00001"
+        def post(path, body, signer=bridge, method="POST"):
+            raw = json.dumps(body).encode()
+            return requests.request(method, f"http://{host}{path}", data=raw,
+                                    headers=signer.headers(method, path, "", host, raw, amz_now(), "application/json"))
+        r = post(f"/devices/{device_id}/registration", {"type": "button"}, method="PUT")
+        assert r.status_code == 200, r.text
+        c = boto3.client("iot1click-devices", endpoint_url=f"http://{host}", region_name=REGION,
+                         aws_access_key_id=akid_owner, aws_secret_access_key=secret_owner,
+                         config=Config(retries={"mode": "standard", "max_attempts": 1}))
+        c.initiate_device_claim(DeviceId=device_id)
+        ts = dt.datetime.now(dt.timezone.utc)
+        r = post(f"/devices/{device_id}/events", {"eventId": str(uuid.uuid4()), "clickType": "SINGLE",
+                                                  "reportedTime": ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z",
+                                                  "remainingLife": 99.0})
+        assert r.status_code == 200, r.text
+        assert c.finalize_device_claim(DeviceId=device_id, Tags={"bench": "yes"})["State"] == "CLAIMED"
+
+        # DescribeDevice: one pre-signed GET; check it is accepted before timing it.
+        path = f"/devices/{device_id}"
+        headers = owner.headers("GET", path, "", host, b"", amz_now(), None)
+        r = requests.get(f"http://{host}{path}", headers=headers)
+        assert r.status_code == 200 and r.json()["deviceDescription"]["deviceId"] == device_id, r.text
+        script = work / "describe.lua"
+        script.write_text(single_request_script("GET", path, headers))
+        results["describe"] = run_wrk(f"http://{host}", script, args)
+
+        # Event ingest: distinct, pre-signed events, each a durable write.
+        reqfile = work / "events.tsv"
+        amzdate = amz_now()
+        base = dt.datetime.now(dt.timezone.utc)
+        epath = f"/devices/{device_id}/events"
+        t0 = time.monotonic()
+        with open(reqfile, "w") as f:
+            for n in range(args.ingest_requests):
+                t = base + dt.timedelta(milliseconds=n)
+                stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+                body = json.dumps({"eventId": str(uuid.uuid4()), "clickType": "SINGLE", "reportedTime": stamp,
+                                   "remainingLife": 98.5}, separators=(",", ":"))
+                h = bridge.headers("POST", epath, "", host, body.encode(), amzdate, "application/json")
+                f.write(f"{epath}\t{host}\t{amzdate}\t{h['Authorization']}\t{body}\n")
+        results["ingest_presign_seconds"] = round(time.monotonic() - t0, 1)
+        def count_events() -> int:
+            return sum(len(p["Events"]) for p in c.get_paginator("list_device_events").paginate(
+                DeviceId=device_id, FromTimeStamp=base - dt.timedelta(minutes=1),
+                ToTimeStamp=base + dt.timedelta(minutes=10), PaginationConfig={"PageSize": 250}))
+        before = count_events()
+        script = work / "ingest.lua"
+        script.write_text(MANY_REQUESTS_LUA)
+        results["ingest"] = run_wrk(f"http://{host}", script, args,
+                                    env={"CB_REQUESTS": str(reqfile), "CB_THREADS": str(args.threads)})
+        results["ingest"]["presigned"] = args.ingest_requests
+        # Every counted request must be a new, stored event: count them through the API.
+        results["ingest"]["stored_events"] = count_events() - before
+
+        # moto's server, same wrk settings, on iot ListThings.
+        if args.moto_server:
+            mport = free_port()
+            moto = subprocess.Popen([args.moto_server, "-p", str(mport)], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            procs.append(moto)
+            wait_port(mport, moto, "moto_server")
+            mhost = f"127.0.0.1:{mport}"
+            iot = boto3.client("iot", endpoint_url=f"http://{mhost}", region_name=REGION,
+                               aws_access_key_id="AKIAMOTO", aws_secret_access_key="moto")
+            for i in range(3):
+                iot.create_thing(thingName=f"bench-{i}")
+            msigner = Signer("AKIAMOTO", "moto", "iot")
+            mheaders = msigner.headers("GET", "/things", "", mhost, b"", amz_now(), None)
+            r = requests.get(f"http://{mhost}/things", headers=mheaders)
+            assert r.status_code == 200 and len(r.json()["things"]) == 3, r.text
+            script = work / "moto.lua"
+            script.write_text(single_request_script("GET", "/things", mheaders))
+            results["moto_list_things"] = run_wrk(f"http://{mhost}", script, args)
+            results["describe_over_moto"] = round(results["describe"]["rps"] / results["moto_list_things"]["rps"], 1)
+        results["machine"]["loadavg_after"] = os.getloadavg()
+        rss = pathlib.Path(f"/proc/{serve.pid}/status").read_text()
+        results["service_vmhwm_kib"] = int(re.search(r"VmHWM:\s+(\d+)", rss).group(1))
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(json.dumps(results, indent=2))
+    d, i = results["describe"], results["ingest"]
+    print("\n| call | requests/s | p50 | p99 | notes |\n| --- | --- | --- | --- | --- |")
+    print(f"| clickbridge DescribeDevice (signed) | {d['rps']:,.0f} | {d['p50_ms']:.2f} ms | {d['p99_ms']:.2f} ms | "
+          f"{d['requests']} requests, non-2xx {d['non2xx']} |")
+    print(f"| clickbridge event ingest (signed, durable) | {i['rps']:,.0f} | {i['p50_ms']:.2f} ms | {i['p99_ms']:.2f} ms | "
+          f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']} |")
+    if "moto_list_things" in results:
+        m = results["moto_list_things"]
+        print(f"| moto_server iot ListThings | {m['rps']:,.0f} | {m['p50_ms']:.2f} ms | {m['p99_ms']:.2f} ms | "
+              f"DescribeDevice/ListThings = {results['describe_over_moto']}x |")
+    if i["requests"] > i["presigned"] or i["non2xx"]:
+        print("\nWARNING: the ingest run used up the pre-signed events or got errors; raise --ingest-requests.")
+
+
+if __name__ == "__main__":
+    main()
