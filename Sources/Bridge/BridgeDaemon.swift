@@ -60,13 +60,17 @@ public final class BridgeDaemon: Sendable {
             publisher.wake()
             dispatcher?.submit(ActionEvent(event))
         }
+        let writer = OutboxWriter { press, deviceId in
+            guard let event = recorder.record(press, deviceId: deviceId) else { return }
+            say("\(press.clickType.rawValue) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
+        }
+        self.writer = writer
         let deviceIds = wiring.deviceIds
         let sources = wiring.sourceButtons
         box.set { event in
             switch event {
             case .press(let b, let press):
-                guard let event = recorder.record(press, deviceId: deviceIds[b]) else { return }
-                say("\(press.clickType.rawValue) on \(deviceIds[b]) (\(press.button)), queued as \(event.eventId)")
+                writer.submit(press, deviceId: deviceIds[b])
             case .notice(let s, let notice):
                 let device = s < sources.count ? sources[s].deviceId : "?"
                 switch notice {
@@ -80,6 +84,7 @@ public final class BridgeDaemon: Sendable {
     }
 
     private let publisher: Publisher
+    private let writer: OutboxWriter
     private let actions: ActionDispatcher?
 
     /// Everything that waits to be delivered; for the start-up banner.
@@ -88,6 +93,7 @@ public final class BridgeDaemon: Sendable {
     /// Runs until `stop()`. Returns once the lines are released and the outbox is consistent.
     public func run() async throws(LineError) {
         for line in wiring.waiting { logger.warning("\(line)") }
+        writer.start()
         loop.start()
         let publisherTask = Task { await publisher.run() }
         let actions = self.actions
@@ -107,12 +113,15 @@ public final class BridgeDaemon: Sendable {
         do throws(LineError) {
             try await loop.wait()
         } catch {
+            await writer.finish()
             publisherTask.cancel()
             throw error
         }
+        // The loop decided every pending press before it returned; the writer commits them.
+        await writer.finish()
         notifier.stopping()
-        // The loop decided and committed every pending press before it returned; give the
-        // publisher a moment to deliver them, then stop it. What it cannot deliver stays queued.
+        // Give the publisher a moment to deliver what was just committed, then stop it. What it
+        // cannot deliver stays queued.
         publisher.wake()
         let outbox = self.outbox
         let drained = Task {
@@ -133,6 +142,10 @@ public final class BridgeDaemon: Sendable {
 
     /// Asks `run()` to end: every pending press is decided at once. Any thread.
     public func stop() { loop.stop() }
+
+    /// SIGTERM and SIGINT stop `run()` as `stop()` does. The handler only writes to the loop's
+    /// eventfd, so it works whichever thread the kernel delivers the signal to.
+    public func stopOnSignals() { SignalStop.install(loop.loop) }
 }
 
 /// Lets the loop's handler be set after the loop is built (the handler needs what the loop's

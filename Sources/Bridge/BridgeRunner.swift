@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 import Lines
@@ -22,11 +21,8 @@ public enum BridgeRunner {
             throw BridgeFailure(error.message)
         }
         say(banner(config: config, env: env, outbox: outbox))
-        let signals = SignalWatch([SIGTERM, SIGINT]) { signal in
-            say("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): deciding pending presses and stopping")
-            daemon.stop()
-        }
-        defer { signals.cancel() }
+        daemon.stopOnSignals()
+        defer { SignalStop.uninstall() }
         do {
             try await daemon.run()
         } catch {
@@ -34,7 +30,8 @@ public enum BridgeRunner {
             throw BridgeFailure(error.message)
         }
         await env.embedded?.shutdown()
-        say("stopped")
+        let signal = SignalStop.received.map { $0 == SIGTERM ? "SIGTERM" : $0 == SIGINT ? "SIGINT" : "signal \($0)" }
+        say("stopped" + (signal.map { " (\($0)); pending presses were decided and committed" } ?? ""))
     }
 
     static func banner(config: BridgeConfig, env: BridgeEnvironment, outbox: Outbox) -> String {
@@ -54,32 +51,5 @@ public enum BridgeRunner {
             lines.append("  no claimCode configured: claim a device with `clickbridge claim DEVICE_ID --endpoint \(env.endpoint)`")
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// SIGTERM/SIGINT as Dispatch sources: the default handlers are replaced so the daemon can stop
-/// cleanly; `cancel` restores them.
-final class SignalWatch: @unchecked Sendable {
-    // @unchecked Sendable: the sources are set once in init; Dispatch sources are thread-safe.
-    private let sources: [any DispatchSourceSignal]
-    private let signals: [Int32]
-
-    init(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
-        self.signals = signals
-        // A serial queue of its own: a worker of Dispatch's global queue would start its
-        // once-a-second pool monitor (see QuietExecutors).
-        let queue = DispatchQueue(label: "clickbridge.signals")
-        sources = signals.map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { handler(sig) }
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        for s in sources { s.cancel() }
-        for sig in signals { signal(sig, SIG_DFL) }
     }
 }

@@ -2,8 +2,8 @@ import Logging
 import Presses
 
 /// Turns each decided press into a device event committed to the outbox, then wakes the
-/// publisher. Runs on the event loop's thread: the commit is the one thing that must happen
-/// before anything is sent.
+/// publisher. In `run` it runs on the `OutboxWriter`'s thread, off the button loop: the commit is
+/// the one thing that must happen before anything is sent.
 public final class PressRecorder: Sendable {
     private let outbox: Outbox
     private let logger: Logger
