@@ -67,6 +67,7 @@ final class CallbackDeliverer: Sendable {
         do {
             devices = try await store.devicesWithPendingCallbacks()
         } catch {
+            if Task.isCancelled { return nil }  // shutdown, not a failure
             logger.error("cannot read the callback deliveries: \(error.message); trying again in \(Int(policy.maxDelay)) s")
             return .now + .seconds(policy.maxDelay)
         }
@@ -108,29 +109,14 @@ final class CallbackDeliverer: Sendable {
                 guard let next = try await store.nextPendingCallback(deviceId: device) else { return }
                 head = next
             } catch {
+                if Task.isCancelled { return }
                 logger.error("cannot read the callback deliveries of \(device): \(error.message); retrying")
                 scheduleRetry(device, afterAttempt: policy.maxAttempts)
                 return
             }
             let verdict = await poster.post(head)
             let attempts = head.attempts + 1
-            let report: CallbackReport
-            let state: CallbackDelivery.State
-            var status: Int?
-            var failure: String?
-            switch verdict {
-            case .interrupted:
-                return
-            case .delivered(let code):
-                (state, status) = (.delivered, code)
-                report = .delivered(eventId: head.eventId, attempts: attempts, status: code)
-            case .retry(let code, let error) where attempts < policy.maxAttempts:
-                (state, status, failure) = (.pending, code, error)
-                report = .willRetry(eventId: head.eventId, attempts: attempts, error: error)
-            case .retry(let code, let error), .reject(let code, let error):
-                (state, status, failure) = (.dead, code, error)
-                report = .dead(eventId: head.eventId, attempts: attempts, error: error)
-            }
+            guard case let (state, status, failure, report)? = outcome(of: verdict, head.eventId, attempts: attempts) else { return }
             guard await record(head, state: state, attempts: attempts, status: status, error: failure) else {
                 scheduleRetry(device, afterAttempt: attempts)
                 return
@@ -147,6 +133,22 @@ final class CallbackDeliverer: Sendable {
                 logger.error("DEAD CALLBACK: event \(head.eventId) of \(device) was not delivered to \(Self.redacted(head.url)) after \(attempts) attempt(s): \(failure ?? ""). Its record (state dead) stays in the callback_delivery table; later events are still delivered.")
             }
             publish(report)
+        }
+    }
+
+    /// The state an attempt leaves the delivery in; nil when shutdown interrupted it (not counted).
+    private func outcome(
+        of verdict: CallbackVerdict, _ eventId: String, attempts: Int
+    ) -> (CallbackDelivery.State, Int?, String?, CallbackReport)? {
+        switch verdict {
+        case .interrupted:
+            return nil
+        case .delivered(let code):
+            return (.delivered, code, nil, .delivered(eventId: eventId, attempts: attempts, status: code))
+        case .retry(let code, let error) where attempts < policy.maxAttempts:
+            return (.pending, code, error, .willRetry(eventId: eventId, attempts: attempts, error: error))
+        case .retry(let code, let error), .reject(let code, let error):
+            return (.dead, code, error, .dead(eventId: eventId, attempts: attempts, error: error))
         }
     }
 

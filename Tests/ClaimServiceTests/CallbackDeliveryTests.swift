@@ -241,6 +241,8 @@ struct CallbackDeliveryTests {
         try await Task.sleep(for: .milliseconds(100))
         var policy = Self.quick
         policy.maxAttempts = 2
+        // AsyncHTTPClient keeps retrying a refused connection until the request's deadline: keep it short.
+        policy.timeout = 1
         let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
         // Ingest commits the event and the pending delivery before any attempt is made.
         let eventId = UUID().uuidString
