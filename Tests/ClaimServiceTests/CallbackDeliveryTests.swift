@@ -7,8 +7,9 @@ import Testing
 /// Click callbacks delivered by the service to a real receiver on loopback.
 @Suite("Click callbacks")
 struct CallbackDeliveryTests {
-    /// Quick retries, so a test of the retry rules does not wait for the production delays.
-    static let quick = CallbackPolicy(maxAttempts: 8, firstDelay: 0.02, maxDelay: 0.2, timeout: 10)
+    /// Quick retries, so a test of the retry rules does not wait for the production delays. The
+    /// request timeout is generous: on a loaded machine a loopback answer must not turn into a retry.
+    static let quick = CallbackPolicy(maxAttempts: 8, firstDelay: 0.02, maxDelay: 0.2, timeout: 60)
 
     @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload")
     func deliversInOrder() async throws {
@@ -283,13 +284,41 @@ struct CallbackDeliveryTests {
         let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
             stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick))
         try await receiver.waitForRequests(1)
+        // The answer is recorded just after the receiver sees the request: wait for the record
+        // before stopping, or shutdown could cut the attempt short (it would stay pending).
+        let store = try Store(directory: directory)
+        var record = try await store.callbackDelivery(eventId: eventId)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while record?.state == .pending, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            record = try await store.callbackDelivery(eventId: eventId)
+        }
         await server.shutdown()
         #expect(receiver.deliveries.count == 1)
         #expect(receiver.deliveries.first?.headers["x-clickbridge-event-id"] == eventId)
-        let store = try Store(directory: directory)
-        let record = try #require(try await store.callbackDelivery(eventId: eventId))
-        #expect(record.state == .delivered)
-        #expect(record.attempts == 1)
+        #expect(record?.state == .delivered)
+        #expect(record?.attempts == 1)
+    }
+
+    @Test("shutdown interrupts a delivery in flight without counting it: it stays pending for the next start")
+    func shutdownLeavesItPending() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start(answers: [.hold])
+        defer { receiver.stop() }
+        let directory = temporaryDirectory()
+        let eventId = UUID().uuidString
+        do {
+            let (h, id) = try await Self.claimedWithCallback(url, directory: directory)
+            try await h.press(id, eventId: eventId)
+        }
+        let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
+            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick))
+        try await receiver.waitForRequests(1)
+        // The receiver holds the request; shutdown returns anyway.
+        await server.shutdown()
+        let record = try #require(try await Store(directory: directory).callbackDelivery(eventId: eventId))
+        #expect(record.state == .pending)
+        #expect(record.attempts == 0)
     }
 
     @Test("the retry delay doubles from its first value up to the cap, jittered within its upper half")
@@ -318,7 +347,7 @@ struct CallbackDeliveryTests {
     }
 
     /// The next `count` reports; fails after `limit` (a deadline for a broken deliverer, not a latency bound).
-    static func collect(_ reports: AsyncStream<CallbackReport>, count: Int, limit: Duration = .seconds(30)) async throws -> [CallbackReport] {
+    static func collect(_ reports: AsyncStream<CallbackReport>, count: Int, limit: Duration = .seconds(90)) async throws -> [CallbackReport] {
         let got = await withTaskGroup(of: [CallbackReport]?.self) { group in
             group.addTask {
                 var got: [CallbackReport] = []
