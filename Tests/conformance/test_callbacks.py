@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 
 import pytest
 
@@ -19,6 +20,7 @@ class Receiver:
 
     def __init__(self):
         self.requests: list[tuple[dict, bytes]] = []
+        self.arrivals: list[float] = []  # time.monotonic() of each request (scripts/bench-events-follow)
         self.cond = threading.Condition()
         receiver = self
 
@@ -29,6 +31,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver.cond:
                     receiver.requests.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    receiver.arrivals.append(time.monotonic())
                     receiver.cond.notify_all()
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
