@@ -27,7 +27,13 @@ let serviceTargets: [Target] = [
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Logging", package: "swift-log"),
     ]),
+    // Swift concurrency and its timers on NIO's event loops, so idle daemons never wake.
+    .target(name: "QuietRuntime", dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+    ]),
     .target(name: "ClaimService", dependencies: [
+        "QuietRuntime",
         "OneClick",
         .product(name: "Hummingbird", package: "hummingbird"),
         // The service builds its HTTP server directly (no 1 Hz Date-header timer) and runs it
@@ -40,7 +46,7 @@ let serviceTargets: [Target] = [
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
     .target(name: "Bridge", dependencies: [
-        "Lines", "Presses", "OneClick", "ClaimService",
+        "Lines", "Presses", "OneClick", "ClaimService", "QuietRuntime",
         .product(name: "GRDB", package: "GRDB.swift"),
         // Actions: webhooks (AsyncHTTPClient) signed with HMAC-SHA256 (Crypto).
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -50,7 +56,7 @@ let serviceTargets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
     .executableTarget(name: "clickbridge", dependencies: [
-        "Bridge", "ClaimService", "OneClick", "Lines", "Presses",
+        "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "QuietRuntime",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
@@ -60,6 +66,7 @@ let serviceTargets: [Target] = [
         "ClaimService", "OneClick",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
+    .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime"]),
     .testTarget(name: "BridgeTests", dependencies: [
         "Bridge", "ClaimService", "OneClick", "Lines", "Presses",
         // A real HTTP receiver on loopback for the webhook tests.
@@ -84,6 +91,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),

@@ -2,6 +2,7 @@ import Foundation
 import Lines
 import Logging
 import Presses
+import QuietRuntime
 
 /// The `run` daemon's core: the configured buttons on one event loop, every press committed to the
 /// outbox, the publisher delivering it, the devices registered with their claim code. It stops
@@ -37,6 +38,8 @@ public final class BridgeDaemon: Sendable {
         var wiring = ButtonWiring()
         try wiring.add(config.buttons, to: eventLoop)
         self.wiring = wiring
+        // Pings come from the loop that decides presses, so they stop if it ever hangs.
+        if let heartbeat = try WatchdogHeartbeat(notifier: notifier) { eventLoop.add(heartbeat, timings: []) }
         self.loop = LoopThread(eventLoop)
         let publisher = Publisher(outbox: outbox, sink: sink, backoff: backoff, logger: Logger(label: "clickbridge.publisher")) { report in
             switch report {
@@ -99,12 +102,8 @@ public final class BridgeDaemon: Sendable {
             }
         }
         let notifier = self.notifier
-        let watchdog = notifier.startWatchdog()
         notifier.ready()
-        defer {
-            registerTask.cancel()
-            watchdog?.stop()
-        }
+        defer { registerTask.cancel() }
         do throws(LineError) {
             try await loop.wait()
         } catch {
@@ -119,7 +118,7 @@ public final class BridgeDaemon: Sendable {
         let drained = Task {
             let deadline = ContinuousClock.now + BridgeDaemon.shutdownGrace
             while ContinuousClock.now < deadline, (try? outbox.backlog().count) ?? 0 > 0 {
-                try? await Task.sleep(for: .milliseconds(50))
+                try? await QuietSleep.sleep(for: .milliseconds(50))
             }
         }
         await drained.value

@@ -24,6 +24,11 @@ public struct BridgeEnvironment: Sendable {
         config.stateDir ?? StateDirectory.defaultPath()
     }
 
+    /// Where the embedded service listens: `listen`, else 127.0.0.1:8787.
+    public static func embeddedListen(for config: BridgeConfig) -> ListenAddress {
+        config.listen.flatMap(ListenAddress.init) ?? ListenAddress(host: "127.0.0.1", port: 8787)
+    }
+
     /// Creates the state dir and, when none is configured, the default credentials file; starts
     /// the embedded service when there is no endpoint.
     public static func prepare(config: BridgeConfig, startEmbedded: Bool = true,
@@ -51,7 +56,7 @@ public struct BridgeEnvironment: Sendable {
         var env = BridgeEnvironment(stateDir: stateDir, credentialsPath: credentialsPath, endpoint: config.endpoint ?? "",
                                     embedded: nil, credentials: file)
         if config.endpoint == nil {
-            let listen = config.listen.flatMap(ListenAddress.init) ?? ListenAddress(host: "127.0.0.1", port: 8787)
+            let listen = embeddedListen(for: config)
             guard startEmbedded else {
                 env.endpoint = "http://\(listen)"
                 return env

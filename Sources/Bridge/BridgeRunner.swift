@@ -66,9 +66,12 @@ final class SignalWatch: @unchecked Sendable {
 
     init(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         self.signals = signals
+        // A serial queue of its own: a worker of Dispatch's global queue would start its
+        // once-a-second pool monitor (see QuietExecutors).
+        let queue = DispatchQueue(label: "clickbridge.signals")
         sources = signals.map { sig in
             signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { handler(sig) }
             source.resume()
             return source

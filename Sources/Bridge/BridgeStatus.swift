@@ -1,33 +1,57 @@
+import Foundation
 import OneClick
 
-/// `clickbridge status`: the report for a configuration, asking the service (as the owner) for
-/// each device's claim state.
+/// `clickbridge status`: the report for a configuration, asking the service for each device's
+/// claim state through the device side (`GET /devices/{id}/registration`), signed as the bridge.
+/// It changes nothing: it starts no service and creates no credentials or state.
 public enum BridgeStatus {
-    public static func text(configPath: String, ownerProfile: String) async throws -> String {
+    /// `profile` overrides the configuration's (the bridge's) profile.
+    public static func text(configPath: String, profile: String? = nil) async throws -> String {
         let config: BridgeConfig
         do { config = try ConfigLoader.load(file: configPath) } catch { throw BridgeFailure(error.description) }
-        // Never starts a service: with no endpoint, the running daemon's embedded one is asked.
-        let env = try await BridgeEnvironment.prepare(config: config, startEmbedded: false)
-        let owner = try? env.client(profile: ownerProfile)
-        let report = await StatusReport.gather(config: config, stateDir: env.stateDir, endpoint: env.endpoint) { deviceId in
-            guard var client = owner else { return "claim state unknown (no '\(ownerProfile)' profile)" }
-            client.retry = .none
-            do {
-                let d = try await client.describeDevice(deviceId: deviceId)
-                return "CLAIMED by '\(ownerProfile)'" + (d.deviceDescription?.enabled == false ? " (disabled)" : "")
-            } catch let error as OneClickClientError {
-                switch error {
-                case .service(let e) where e.statusCode == 404:
-                    return "not claimed by '\(ownerProfile)' (unclaimed, or another account's)"
-                case .connection:
-                    return "service unreachable at \(env.endpoint)"
-                default:
-                    return "claim state unknown: \(error)"
-                }
+        let stateDir = BridgeEnvironment.stateDir(for: config)
+        let credentialsPath = config.credentials ?? StateDirectory.credentialsPath(stateDirectory: stateDir)
+        // With no endpoint, the running daemon's embedded service is asked.
+        let endpoint = config.endpoint ?? "http://\(BridgeEnvironment.embeddedListen(for: config))"
+        let profile = profile ?? config.profile
+        let client: Result<OneClickClient, BridgeFailure>
+        if FileManager.default.fileExists(atPath: credentialsPath) {
+            do throws(CredentialsFileError) {
+                let env = BridgeEnvironment(stateDir: stateDir, credentialsPath: credentialsPath, endpoint: endpoint, embedded: nil,
+                                            credentials: try CredentialsFile.load(path: credentialsPath))
+                do throws(BridgeFailure) { client = .success(try env.client(profile: profile)) } catch { client = .failure(error) }
             } catch {
-                return "claim state unknown: \(error)"
+                client = .failure(BridgeFailure("credentials: \(error)"))
+            }
+        } else {
+            client = .failure(BridgeFailure("no credentials at \(credentialsPath) yet (`clickbridge run` creates them)"))
+        }
+        let report = await StatusReport.gather(config: config, stateDir: stateDir, endpoint: endpoint) { deviceId in
+            switch client {
+            case .failure(let failure): return "claim state unknown: \(failure)"
+            case .success(var client):
+                client.retry = .none
+                return await claimState(of: deviceId, client: client, profile: profile, endpoint: endpoint)
             }
         }
         return report.text
+    }
+
+    static func claimState(of deviceId: String, client: OneClickClient, profile: String, endpoint: String) async -> String {
+        do {
+            let r = try await client.describeRegistration(deviceId: deviceId)
+            return r.claimState.rawValue + (r.enabled ? "" : " (disabled by its owner)")
+        } catch {
+            switch error {
+            case .service(let e) where e.statusCode == 404:
+                return "not registered yet (`clickbridge run` registers it at start)"
+            case .service(let e) where e.statusCode == 403 && e.code == "ForbiddenException":
+                return "registered by another principal than '\(profile)'"
+            case .connection:
+                return "service unreachable at \(endpoint)"
+            default:
+                return "claim state unknown: \(error)"
+            }
+        }
     }
 }

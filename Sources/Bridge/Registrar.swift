@@ -1,4 +1,5 @@
 import Logging
+import QuietRuntime
 
 /// Registers every configured device with its claim code, so each can be claimed before its
 /// first press. While the endpoint is down it retries in the background with backoff; a final
@@ -49,7 +50,7 @@ public struct Registrar: Sendable {
                 let delay = backoff.delay(attempt: attempt)
                 logger.warning("cannot register \(deviceId) yet (\(failure)); retrying in \(Int(delay.rounded(.up))) s")
                 report(.willRetry(deviceId: deviceId, failure, afterSeconds: delay))
-                try? await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+                try? await QuietSleep.sleep(for: .milliseconds(Int64(delay * 1000)))
             }
         }
     }

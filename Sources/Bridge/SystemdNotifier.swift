@@ -25,26 +25,9 @@ public struct SystemdNotifier: Sendable {
 
     public func ready() { notify("READY=1") }
     public func stopping() { notify("STOPPING=1") }
+    /// Sent by `WatchdogHeartbeat`, from the button loop, every `watchdogInterval`.
     public func watchdog() { notify("WATCHDOG=1") }
     public func status(_ text: String) { notify("STATUS=\(text)") }
-
-    /// Starts sending `WATCHDOG=1` every `watchdogInterval` from a thread of its own (sleeping in
-    /// between, no CPU), so a busy cooperative pool cannot delay the pings past systemd's limit.
-    /// Nil without a watchdog. Call `stop()` on the result to end it.
-    public func startWatchdog() -> WatchdogPinger? {
-        guard let interval = watchdogInterval else { return nil }
-        let pinger = WatchdogPinger()
-        let notifier = self
-        let thread = Thread {
-            while !pinger.isStopped {
-                notifier.watchdog()
-                pinger.wait(interval)
-            }
-        }
-        thread.name = "clickbridge-watchdog"
-        thread.start()
-        return pinger
-    }
 
     /// Sends one message; false when there is no socket or it could not be sent (systemd treats a
     /// missing notification as the failure, so there is nothing better to do than report it).
@@ -58,7 +41,9 @@ public struct SystemdNotifier: Sendable {
         let sent = message.utf8CString.withUnsafeBufferPointer { bytes in
             withUnsafePointer(to: &storage) { sa in
                 sa.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, bytes.baseAddress, bytes.count - 1, Int32(MSG_NOSIGNAL), $0, length)
+                    // Never blocks: watchdog pings come from the button loop, and a reader that stopped
+                    // reading must not stall it (a full queue drops the message instead).
+                    sendto(fd, bytes.baseAddress, bytes.count - 1, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), $0, length)
                 }
             }
         }
@@ -81,29 +66,5 @@ public struct SystemdNotifier: Sendable {
         let base = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)!
         let length = base + bytes.count + (abstract ? 0 : 1)
         return (addr, socklen_t(length))
-    }
-}
-
-/// The watchdog thread's handle: `stop()` ends it.
-public final class WatchdogPinger: @unchecked Sendable {
-    // @unchecked Sendable: all state is guarded by `condition`.
-    private let condition = NSCondition()
-    private var stopped = false
-
-    var isStopped: Bool { condition.lock(); defer { condition.unlock() }; return stopped }
-
-    public func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func wait(_ interval: Duration) {
-        let (s, atto) = interval.components
-        let deadline = Date(timeIntervalSinceNow: Double(s) + Double(atto) / 1e18)
-        condition.lock()
-        while !stopped, condition.wait(until: deadline) {}
-        condition.unlock()
     }
 }

@@ -1,3 +1,4 @@
+import QuietRuntime
 import Synchronization
 
 /// Wakes the publisher when an event is queued: a flag plus at most one suspended waiter, so an
@@ -24,7 +25,7 @@ final class WakeSignal: Sendable {
         guard let deadline else { return await waitForSignal() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
-            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            group.addTask { try? await QuietSleep.sleep(until: deadline) }
             await group.next()
             group.cancelAll()
         }

@@ -49,6 +49,7 @@ final class ClaimServiceCore: Sendable {
         case .tagResource(let arn): try await tagResource(arn, input)
         case .untagResource(let arn): try await untagResource(arn, input)
         case .registerDevice(let id): try await registerDevice(id, input)
+        case .describeRegistration(let id): try await describeRegistration(id, input)
         case .ingestDeviceEvent(let id): try await ingestDeviceEvent(id, input)
         case .registerAVSDevice: try await registerAVSDevice(input)
         }

@@ -1,3 +1,4 @@
+import QuietRuntime
 import Synchronization
 
 /// Wakes the callback deliverer: a pending flag and at most one suspended waiter. An idle
@@ -26,7 +27,8 @@ final class DeliverySignal: Sendable {
         guard let deadline else { return await waitForSignal() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
-            group.addTask { try? await Task.sleep(until: deadline, clock: .continuous) }
+            // QuietSleep: a timer on NIO's loop, not Dispatch's (which would start its 1 Hz monitor).
+            group.addTask { try? await QuietSleep.sleep(until: deadline) }
             await group.next()
             group.cancelAll()
         }

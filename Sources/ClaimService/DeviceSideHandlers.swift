@@ -1,7 +1,17 @@
 import OneClick
 
-/// The device side (DESIGN.md): `PUT /devices/{id}/registration` and `POST /devices/{id}/events`.
+/// The device side (DESIGN.md): `PUT /devices/{id}/registration` and `POST /devices/{id}/events`,
+/// plus `GET /devices/{id}/registration`, which tells the bound principal the device's claim state.
 extension ClaimServiceCore {
+    /// The claim state as the device itself may know it (as a 1-Click button's light showed it):
+    /// never who the owner is. 404 for an unknown device, 403 for another principal.
+    func describeRegistration(_ deviceId: String, _ input: OperationInput) async throws(ServiceError) -> Reply {
+        try Self.checkDeviceId(deviceId)
+        let status = try await store.registrationStatus(deviceId: deviceId, caller: input.caller, now: input.now,
+                                                        claimExpiry: timing.claimExpiry)
+        return .ok(status)
+    }
+
     func registerDevice(_ deviceId: String, _ input: OperationInput) async throws(ServiceError) -> Reply {
         try Self.checkDeviceId(deviceId)
         let request = try JSONWire.decode(RegistrationBody.self, from: input.body, as: .restJSON)

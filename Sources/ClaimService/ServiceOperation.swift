@@ -16,6 +16,7 @@ enum ServiceOperation: Equatable, Sendable {
     case updateDeviceState(deviceId: String)
     // The device side (DESIGN.md).
     case registerDevice(deviceId: String)
+    case describeRegistration(deviceId: String)
     case ingestDeviceEvent(deviceId: String)
     // Alexa for Business, JSON 1.1 on `POST /`.
     case registerAVSDevice
@@ -81,6 +82,7 @@ enum Routes {
             case ("GET", "events"): return .operation(.listDeviceEvents(deviceId: id))
             case ("POST", "events"): return .operation(.ingestDeviceEvent(deviceId: id))
             case ("PUT", "registration"): return .operation(.registerDevice(deviceId: id))
+            case ("GET", "registration"): return .operation(.describeRegistration(deviceId: id))
             default: return .unknown
             }
         default:

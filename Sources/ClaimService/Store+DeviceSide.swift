@@ -1,4 +1,5 @@
 import GRDB
+import OneClick
 
 /// A validated device event as the device side sends it.
 struct IncomingEvent: Sendable, Equatable {
@@ -33,6 +34,23 @@ extension Store {
                 try Store.insertDevice(db, deviceId: deviceId, type: type, claimCode: claimCode,
                                        attributes: attributes ?? [:], caller: caller, now: now)
             }
+        }
+    }
+
+    func registrationStatus(deviceId: String, caller: Caller, now: Int64, claimExpiry: Int64) async throws(ServiceError) -> DeviceRegistrationStatus {
+        try await read { db in
+            guard let device = try Store.device(db, deviceId) else { throw ServiceError.noSuchDevice(deviceId) }
+            try Store.requireBound(device, caller)
+            let state: ClaimState
+            if device.ownerAccount != nil {
+                state = .claimed
+            } else if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM claim_initiation WHERE deviceId = ? AND initiatedAt >= ?)",
+                                        arguments: [deviceId, now - claimExpiry]) ?? false {
+                state = .claimInitiated
+            } else {
+                state = .unclaimed
+            }
+            return DeviceRegistrationStatus(deviceId: deviceId, claimState: state, enabled: device.enabled, claimCode: device.claimCode)
         }
     }
 

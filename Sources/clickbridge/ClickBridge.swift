@@ -1,4 +1,5 @@
 import ArgumentParser
+import QuietRuntime
 
 @main
 struct ClickBridge: AsyncParsableCommand {
@@ -11,4 +12,10 @@ struct ClickBridge: AsyncParsableCommand {
             Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self,
         ]
     )
+
+    /// Swift concurrency on NIO's event loops before anything runs: an idle daemon then never wakes.
+    static func main() async {
+        QuietExecutors.install()
+        await main(nil)
+    }
 }

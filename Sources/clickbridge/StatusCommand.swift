@@ -8,12 +8,12 @@ struct Status: AsyncParsableCommand {
     @Option(help: "The daemon's YAML configuration file.")
     var config: String
 
-    @Option(help: "The profile that sees devices' claim state (the owner's).")
-    var profile: String = "owner"
+    @Option(help: "The credentials profile to ask with (default: the configuration's `profile`, the bridge's).")
+    var profile: String?
 
     func run() async throws {
         do {
-            let text = try await BridgeStatus.text(configPath: config, ownerProfile: profile)
+            let text = try await BridgeStatus.text(configPath: config, profile: profile)
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
         } catch let failure as BridgeFailure {
             FileHandle.standardError.write(Data("clickbridge status: \(failure)\n".utf8))

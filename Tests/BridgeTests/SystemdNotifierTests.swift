@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import Bridge
+import Lines
 
 /// sd_notify against a real unix datagram socket, as systemd would hold it.
 @Suite struct SystemdNotifierTests {
@@ -47,21 +48,33 @@ import Testing
         #expect(receive(fd) == "READY=1")
     }
 
-    @Test func watchdogPingsAtHalfItsInterval() async throws {
+    @Test func theButtonLoopPingsTheWatchdogWhileItRuns() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
         let fd = try listener(dir + "/notify")
         defer { close(fd) }
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": dir + "/notify", "WATCHDOG_USEC": "20000"])
         #expect(notifier.watchdogInterval == .milliseconds(10))
-        let pinger = try #require(notifier.startWatchdog())
-        defer { pinger.stop() }
+        let loop = try EventLoop { _ in }
+        let heartbeat = try #require(try WatchdogHeartbeat(notifier: notifier))
+        loop.add(heartbeat, timings: [])
+        #expect(receive(fd) == "WATCHDOG=1")  // the first, at start
+        // Not running: the loop is not turning, so no ping comes, however long one waits.
+        var short = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &short, socklen_t(MemoryLayout<timeval>.size))
+        #expect(receive(fd) == nil)
+        var long = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &long, socklen_t(MemoryLayout<timeval>.size))
+        let thread = LoopThread(loop)
+        thread.start()
         let two = try await offPool { [self] in [receive(fd), receive(fd)] }
         #expect(two == ["WATCHDOG=1", "WATCHDOG=1"])
+        thread.stop()
+        try await thread.wait()
     }
 
-    @Test func noWatchdogThreadWithoutAWatchdog() {
-        #expect(SystemdNotifier(environment: ["NOTIFY_SOCKET": "/x"]).startWatchdog() == nil)
+    @Test func noHeartbeatWithoutAWatchdog() throws {
+        #expect(try WatchdogHeartbeat(notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": "/x"])) == nil)
     }
 
     @Test func watchdogOnlyWhenSetAndForThisProcess() {

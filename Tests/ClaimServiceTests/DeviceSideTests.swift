@@ -28,6 +28,31 @@ import GRDB
         #expect(d.attributes == ["k": "v"])
     }
 
+    @Test func theBoundPrincipalReadsTheClaimStateAndNobodyElseDoes() async throws {
+        let h = try Harness()
+        let id = newDeviceId()
+        func state() async throws -> DeviceRegistrationStatus {
+            try await h.ok(.describeRegistration(deviceId: id), as: bridgeA, DeviceRegistrationStatus.self)
+        }
+        await h.fails(.describeRegistration(deviceId: id), as: bridgeA, "ResourceNotFoundException", 404)
+        try await h.register(id, code: "C-ABCDEFGHIJ12")
+        #expect(try await state() == DeviceRegistrationStatus(deviceId: id, claimState: .unclaimed, enabled: true, claimCode: "C-ABCDEFGHIJ12"))
+        await h.fails(.describeRegistration(deviceId: id), as: ownerA, "ForbiddenException", 403)
+        await h.fails(.describeRegistration(deviceId: id), as: bridgeB, "ForbiddenException", 403)
+        _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
+        #expect(try await state().claimState == .claimInitiated)
+        // The initiation expires after 10 minutes: the device is unclaimed again.
+        h.clock.advance(seconds: 601)
+        #expect(try await state().claimState == .unclaimed)
+        try await h.claim(id)
+        #expect(try await state().claimState == .claimed)
+        _ = try await h.ok(.updateDeviceState(deviceId: id), as: ownerA, body: #"{"enabled":false}"#, UpdateDeviceStateResponse.self)
+        #expect(try await state().enabled == false)
+        _ = try await h.ok(.unclaimDevice(deviceId: id), as: ownerA, DeviceClaimResponse.self)
+        #expect(try await state() == DeviceRegistrationStatus(deviceId: id, claimState: .unclaimed, enabled: true, claimCode: "C-ABCDEFGHIJ12"))
+        await h.fails(.describeRegistration(deviceId: "not a device"), as: bridgeA, "InvalidRequestException", 400)
+    }
+
     @Test func duplicateEventsAreStoredOnce() async throws {
         let h = try Harness()
         let evt1 = UUID().uuidString

@@ -22,6 +22,7 @@ import Testing
             ("DELETE", "/tags/" + arn, .untagResource(resourceArn: decoded)),
             ("PUT", "/devices/G1/state", .updateDeviceState(deviceId: "G1")),
             ("PUT", "/devices/G1/registration", .registerDevice(deviceId: "G1")),
+            ("GET", "/devices/G1/registration", .describeRegistration(deviceId: "G1")),
             ("POST", "/devices/G1/events", .ingestDeviceEvent(deviceId: "G1")),
         ]
         for (method, path, op) in cases {

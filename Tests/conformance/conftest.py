@@ -256,6 +256,9 @@ class DeviceSide:
             body["attributes"] = attributes
         return signed_request(self.svc, "PUT", f"/devices/{device_id}/registration", json.dumps(body), profile=profile)
 
+    def registration(self, device_id: str, profile: str = "bridge") -> requests.Response:
+        return signed_request(self.svc, "GET", f"/devices/{device_id}/registration", None, profile=profile)
+
     def event_body(self, click: str = "SINGLE", reported: dt.datetime | str | None = None,
                    event_id: str | None = None, remaining_life: float | None = 99.5) -> dict:
         if reported is None:

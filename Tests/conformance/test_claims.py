@@ -273,3 +273,33 @@ def _all_devices(c):
     for page in c.get_paginator("list_devices").paginate(PaginationConfig={"PageSize": 100}):
         out += page["Devices"]
     return out
+
+
+# ---- the device side may read its own claim state (what `clickbridge status` shows), never the owner
+
+
+def test_bound_principal_reads_claim_state_through_the_handshake(ic, device, flow):
+    code = new_claim_code()
+    device_id = flow.registered(claim_code=code)
+    state = lambda: device.registration(device_id).json()
+    assert state() == {"deviceId": device_id, "registered": True, "claimState": "UNCLAIMED", "enabled": True,
+                       "claimCode": code}
+    owner = ic("owner")
+    assert owner.initiate_device_claim(DeviceId=device_id)["State"] == "CLAIM_INITIATED"
+    assert state()["claimState"] == "CLAIM_INITIATED"
+    device.press(device_id)
+    assert owner.finalize_device_claim(DeviceId=device_id)["State"] == "CLAIMED"
+    assert state()["claimState"] == "CLAIMED"
+    owner.update_device_state(DeviceId=device_id, Enabled=False)
+    assert state()["enabled"] is False
+    assert owner.unclaim_device(DeviceId=device_id)["State"] == "UNCLAIMED"
+    assert state()["claimState"] == "UNCLAIMED" and state()["enabled"] is True
+
+
+def test_claim_state_is_only_for_the_bound_principal(device, flow):
+    device_id = flow.registered()
+    for profile in ("owner", "other", "bridge2"):
+        r = device.registration(device_id, profile=profile)
+        assert r.status_code == 403 and r.json()["code"] == "ForbiddenException", (profile, r.text)
+    r = device.registration(new_device_id())
+    assert r.status_code == 404 and r.json()["code"] == "ResourceNotFoundException", r.text

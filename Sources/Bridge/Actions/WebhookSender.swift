@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import QuietRuntime
 import Synchronization
 
 /// Sends webhook actions: the event JSON as the body, with the configured headers, the
@@ -72,7 +73,7 @@ public final class WebhookSender: Sendable {
             guard retryable, attempt <= hook.retries, !Task.isCancelled else { break }
             let delay = Self.retryDelay(attempt: attempt, first: firstDelay)
             logger.info("webhook \(hook.method) \(hook.redactedURL) for \(event.eventId): \(lastError); retry \(attempt) of \(hook.retries) in \(String(format: "%.1f", delay)) s")
-            do { try await Task.sleep(for: .seconds(delay)) } catch { break }
+            do { try await QuietSleep.sleep(for: .seconds(delay)) } catch { break }
         }
         return WebhookOutcome(attempts: attempt, status: lastStatus, error: lastError, seconds: elapsed(since: started))
     }

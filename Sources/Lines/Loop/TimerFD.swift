@@ -30,6 +30,24 @@ public final class TimerFD {
         _ = timerfd_settime(fd, Int32(TFD_TIMER_ABSTIME), &spec, nil)
     }
 
+    /// Arms the timer to fire every `nanoseconds`, first one period from now (a heartbeat, not a
+    /// deadline). `arm(at:)` afterwards replaces it.
+    public func arm(every nanoseconds: Int64) {
+        armedAt = nil
+        var spec = itimerspec()
+        let ns = max(nanoseconds, 1)
+        spec.it_interval.tv_sec = Int(ns / 1_000_000_000)
+        spec.it_interval.tv_nsec = Int(ns % 1_000_000_000)
+        spec.it_value = spec.it_interval
+        _ = timerfd_settime(fd, 0, &spec, nil)
+    }
+
+    /// How many periods passed since the last call (0 when none did); clears the readable state.
+    public func takeExpirations() -> UInt64 {
+        var expirations: UInt64 = 0
+        return read(fd, &expirations, 8) == 8 ? expirations : 0
+    }
+
     /// Clears the readable state after it fired. The timer is then disarmed (it has no interval).
     public func acknowledge() {
         var expirations: UInt64 = 0

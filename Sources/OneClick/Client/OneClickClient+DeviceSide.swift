@@ -10,6 +10,13 @@ extension OneClickClient {
                        as: DeviceRegistrationResponse.self)
     }
 
+    /// `GET /devices/{deviceId}/registration`: the device's claim state, for the principal it is
+    /// bound to (404 when it was never registered, 403 for another principal).
+    public func describeRegistration(deviceId: String) async throws(OneClickClientError) -> DeviceRegistrationStatus {
+        try await call(Operation(name: "DescribeRegistration", method: .GET, path: "/devices/\(Self.label(deviceId))/registration"),
+                       as: DeviceRegistrationStatus.self)
+    }
+
     /// `POST /devices/{deviceId}/events`: one press. A repeat of the same event answers
     /// `duplicate: true`, so retrying is safe.
     public func publishEvent(deviceId: String, _ event: DeviceEventRequest) async throws(OneClickClientError) -> DeviceEventResponse {

@@ -23,6 +23,23 @@ public struct DeviceRegistrationResponse: Codable, Sendable, Equatable {
     }
 }
 
+/// `GET /devices/{deviceId}/registration`: `{"deviceId","registered":true,"claimState","enabled","claimCode"?}`.
+/// What the device may know of itself: whether it is claimed, never by whom.
+public struct DeviceRegistrationStatus: Codable, Sendable, Equatable {
+    public var deviceId: String
+    public var registered: Bool
+    public var claimState: ClaimState
+    public var enabled: Bool
+    public var claimCode: String?
+    public init(deviceId: String, registered: Bool = true, claimState: ClaimState, enabled: Bool, claimCode: String? = nil) {
+        self.deviceId = deviceId
+        self.registered = registered
+        self.claimState = claimState
+        self.enabled = enabled
+        self.claimCode = claimCode
+    }
+}
+
 /// `POST /devices/{deviceId}/events` body.
 public struct DeviceEventRequest: Codable, Sendable, Equatable {
     /// A UUID chosen by the device; the same id is stored once.
