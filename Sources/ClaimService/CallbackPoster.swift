@@ -52,8 +52,8 @@ final class CallbackPoster: Sendable {
             if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(e) {
                 return .retry(status: nil, error: "timed out")
             }
-            // Also an unsupported scheme: nothing a retry could change.
-            if [.invalidURL, .emptyHost, .emptyScheme].contains(e) || "\(e)".contains("unsupportedScheme") {
+            // (setOnClickCallback accepts only http and https URLs with a host; this is a backstop.)
+            if [.invalidURL, .emptyHost, .emptyScheme].contains(e) {
                 return .reject(status: nil, error: "unusable callback URL: \(e)")
             }
             return .retry(status: nil, error: "\(e)")
