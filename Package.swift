@@ -42,6 +42,8 @@ let serviceTargets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
+        // Click callbacks: the service POSTs a claimed device's events to its owner's URL.
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
     ]),
     .target(name: "Bridge", dependencies: [
         "Lines", "Presses", "OneClick", "ClaimService", "QuietRuntime",

@@ -22,7 +22,7 @@ public struct ClaimServer: Service {
         if configuration.allowUnsigned, !Self.isLoopback(configuration.host) {
             throw ClaimServerError.unsignedOnNonLoopback(configuration.host)
         }
-        core = try ClaimServiceCore(configuration: configuration)
+        core = try ClaimServiceCore(configuration: configuration, logger: logger)
         self.logger = logger
         self.onListening = onListening
     }
@@ -48,7 +48,14 @@ public struct ClaimServer: Service {
                 await onListening(channel.localAddress?.port ?? 0)
             }
         )
-        try await server.run()
+        // Click callbacks are delivered beside the server and stop with it; what is pending then
+        // stays queued in the store for the next start.
+        let callbacks = core.callbacks
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await callbacks.run() }
+            try await server.run()
+            group.cancelAll()
+        }
     }
 
     /// Starts the service in the background; returns once it accepts connections.

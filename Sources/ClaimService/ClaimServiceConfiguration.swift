@@ -25,6 +25,8 @@ public struct ClaimServiceConfiguration: Sendable {
     public var avsDevicesPerAccount: Int
     /// The largest request body accepted (413 past it).
     public var maxBodyBytes: Int
+    /// Retries, timeout and concurrency of click-callback delivery.
+    public var callbackPolicy: CallbackPolicy
     /// The service's clock (µs since the epoch), injectable for tests of expiry.
     public var now: @Sendable () -> Int64
 
@@ -41,6 +43,7 @@ public struct ClaimServiceConfiguration: Sendable {
         rooms: [String] = [],
         avsDevicesPerAccount: Int = 1000,
         maxBodyBytes: Int = 64 * 1024,
+        callbackPolicy: CallbackPolicy = CallbackPolicy(),
         now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
     ) {
         self.stateDirectory = stateDirectory
@@ -55,6 +58,7 @@ public struct ClaimServiceConfiguration: Sendable {
         self.rooms = rooms
         self.avsDevicesPerAccount = avsDevicesPerAccount
         self.maxBodyBytes = maxBodyBytes
+        self.callbackPolicy = callbackPolicy
         self.now = now
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import OneClick
 
 /// The service behind HTTP: authentication and one handler per operation. Handlers validate
@@ -7,11 +8,14 @@ final class ClaimServiceCore: Sendable {
     let store: Store
     let retention: EventRetention
     let avsGuard = InFlightKeys()
+    /// Click callbacks: `ClaimServer.run` runs it beside the HTTP server.
+    let callbacks: CallbackDeliverer
 
-    init(configuration: ClaimServiceConfiguration) throws {
+    init(configuration: ClaimServiceConfiguration, logger: Logger = Logger(label: "clickbridge.service")) throws {
         self.configuration = configuration
         self.store = try Store(directory: configuration.stateDirectory)
         self.retention = EventRetention(retention: configuration.eventRetention)
+        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy, logger: logger, now: configuration.now)
     }
 
     var timing: ClaimRules.Timing {

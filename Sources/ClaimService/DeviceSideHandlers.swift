@@ -37,12 +37,14 @@ extension ClaimServiceCore {
         try Self.checkDeviceId(deviceId)
         let request = try JSONWire.decode(DeviceEventRequest.self, from: input.body, as: .restJSON)
         let event = try Self.validate(request)
-        let duplicate = try await store.ingest(deviceId: deviceId, event: event, caller: input.caller, now: input.now)
+        let outcome = try await store.ingest(deviceId: deviceId, event: event, caller: input.caller, now: input.now)
+        // Delivery happens in the background: the acknowledgement never waits for a callback.
+        if outcome.callbackQueued { callbacks.wake() }
         if let cutoff = retention.cutoffIfDue(now: input.now) {
             // Retention is housekeeping: the event is committed and acknowledged whatever happens here.
             _ = try? await store.pruneEvents(receivedBefore: cutoff)
         }
-        return .ok(DeviceEventResponse(eventId: request.eventId, duplicate: duplicate))
+        return .ok(DeviceEventResponse(eventId: request.eventId, duplicate: outcome.duplicate))
     }
 
     static func validate(_ request: DeviceEventRequest) throws(ServiceError) -> IncomingEvent {

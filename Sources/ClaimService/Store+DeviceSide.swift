@@ -10,6 +10,13 @@ struct IncomingEvent: Sendable, Equatable {
     var remainingLife: Double?
 }
 
+struct IngestOutcome: Sendable, Equatable {
+    /// The event was already stored (a resend): nothing was written.
+    var duplicate: Bool
+    /// A click callback was queued: the deliverer has work.
+    var callbackQueued: Bool
+}
+
 /// The device side: registration and event ingest, bound to the registering principal.
 extension Store {
     func register(
@@ -47,9 +54,9 @@ extension Store {
         }
     }
 
-    /// Stores the event once; returns true when it was a duplicate of a stored one. Returns only
-    /// after the commit.
-    func ingest(deviceId: String, event: IncomingEvent, caller: Caller, now: Int64) async throws(ServiceError) -> Bool {
+    /// Stores the event once, and in the same transaction queues its click callback if one is due.
+    /// Returns only after the commit.
+    func ingest(deviceId: String, event: IncomingEvent, caller: Caller, now: Int64) async throws(ServiceError) -> IngestOutcome {
         try await write { db in
             var device: DeviceRecord
             if let existing = try Store.device(db, deviceId) {
@@ -69,7 +76,7 @@ extension Store {
                 guard same else {
                     throw ServiceError.conflict("event \(event.eventId) was already received with a different body: give each event its own id")
                 }
-                return true
+                return IngestOutcome(duplicate: true, callbackQueued: false)
             }
             let life = event.remainingLife ?? device.remainingLife
             try db.execute(sql: """
@@ -77,10 +84,18 @@ extension Store {
                                    receivedAt, enabledAtReceipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [event.eventId, deviceId, event.clickType, event.reportedTime, life,
                                  event.remainingLife != nil, now, device.enabled])
-            if event.remainingLife != nil {
-                try db.execute(sql: "UPDATE device SET remainingLife = ? WHERE deviceId = ?", arguments: [life, deviceId])
+            let seq = db.lastInsertedRowID
+            var lifeKnown = event.remainingLife != nil
+            if lifeKnown {
+                try db.execute(sql: "UPDATE device SET remainingLife = ?, remainingLifeKnown = 1 WHERE deviceId = ?",
+                               arguments: [life, deviceId])
+            } else {
+                lifeKnown = try Bool.fetchOne(db, sql: "SELECT remainingLifeKnown FROM device WHERE deviceId = ?",
+                                              arguments: [deviceId]) ?? false
             }
-            return false
+            let queued = try Store.queueCallback(db, device: device, event: event, eventSeq: seq,
+                                                 remainingLife: lifeKnown ? life : nil, now: now)
+            return IngestOutcome(duplicate: false, callbackQueued: queued)
         }
     }
 
@@ -88,7 +103,10 @@ extension Store {
     func pruneEvents(receivedBefore cutoff: Int64) async throws(ServiceError) -> Int {
         try await write { db in
             try db.execute(sql: "DELETE FROM event WHERE receivedAt < ?", arguments: [cutoff])
-            return db.changesCount
+            let events = db.changesCount
+            // Settled delivery records age out with their events; a pending one is kept until it settles.
+            try db.execute(sql: "DELETE FROM callback_delivery WHERE createdAt < ? AND state != 'pending'", arguments: [cutoff])
+            return events
         }
     }
 

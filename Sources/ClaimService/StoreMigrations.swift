@@ -73,6 +73,34 @@ enum StoreMigrations {
                 CREATE INDEX avs_by_serial ON avs_device(accountId, serialNumber);
                 """)
         }
+        migrator.registerMigration("v2-callback-delivery") { db in
+            try db.execute(sql: """
+                -- One row per event of a claimed, enabled device with a callback URL, inserted in the
+                -- event's transaction. body is the payload as committed; settledAt is when it was
+                -- delivered or declared dead (µs).
+                CREATE TABLE callback_delivery (
+                    eventId TEXT PRIMARY KEY NOT NULL,
+                    eventSeq INTEGER NOT NULL,
+                    deviceId TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    lastError TEXT,
+                    lastStatus INTEGER,
+                    createdAt INTEGER NOT NULL,
+                    settledAt INTEGER
+                );
+                CREATE INDEX callback_delivery_by_state ON callback_delivery(state, deviceId, eventSeq);
+                CREATE INDEX callback_delivery_by_created ON callback_delivery(createdAt);
+
+                -- Whether the device ever reported its remainingLife: a callback payload leaves out a
+                -- value that is only the default.
+                ALTER TABLE device ADD COLUMN remainingLifeKnown INTEGER NOT NULL DEFAULT 0;
+                UPDATE device SET remainingLifeKnown = EXISTS (
+                    SELECT 1 FROM event WHERE event.deviceId = device.deviceId AND event.remainingLifeReported = 1);
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Testing
 
@@ -23,6 +24,32 @@ import Testing
         // Opening the same directory again applies nothing twice.
         let again = try Harness(directory: directory)
         let applied = try await again.core.store.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1"])
+        #expect(applied == ["v1", "v2-callback-delivery"])
+    }
+
+    @Test("v2 on a v1 database: the delivery table appears, and a device that reported its battery is known to have")
+    func v2MigratesAV1Database() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let pool = try DatabasePool(path: directory + "/" + Store.fileName)
+            try StoreMigrations.migrator.migrate(pool, upTo: "v1")
+            try await pool.write { db in
+                for (id, reported) in [("G030MIGRATE00001", true), ("G030MIGRATE00002", false)] {
+                    try db.execute(sql: """
+                        INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, createdAt) VALUES (?, 'button', 'b', '1', 0)
+                        """, arguments: [id])
+                    try db.execute(sql: """
+                        INSERT INTO event (eventId, deviceId, clickType, reportedTime, remainingLife, remainingLifeReported,
+                                           receivedAt, enabledAtReceipt) VALUES (?, ?, 'SINGLE', 0, 50, ?, 0, 1)
+                        """, arguments: [UUID().uuidString, id, reported])
+                }
+            }
+        }
+        let store = try Store(directory: directory)
+        let known = try await store.read { db in
+            try Bool.fetchAll(db, sql: "SELECT remainingLifeKnown FROM device ORDER BY deviceId")
+        }
+        #expect(known == [true, false])
+        #expect(try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM callback_delivery") } == 0)
     }
 }

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import OneClick
+
+/// Click-callback deliveries: queued in the event's transaction, then settled one by one by the
+/// `CallbackDeliverer`.
+extension Store {
+    /// Inside `ingest`'s transaction: queues the event for the owner's callback when the device
+    /// is claimed, enabled and has a callback URL. Returns whether it queued one.
+    static func queueCallback(
+        _ db: Database, device: DeviceRecord, event: IncomingEvent, eventSeq: Int64, remainingLife: Double?, now: Int64
+    ) throws -> Bool {
+        // A disabled device's events fire no callbacks (DESIGN.md); nor does an unowned device's.
+        guard device.ownerAccount != nil, device.enabled, let url = callbackURL(device.onClickCallback) else { return false }
+        let payload = ClickEventPayload(
+            deviceId: device.deviceId, clickType: event.clickType,
+            reportedTime: WireTimestamp(microseconds: event.reportedTime).formatted,
+            remainingLife: remainingLife, attributes: device.attributes, type: device.type)
+        try db.execute(sql: """
+            INSERT INTO callback_delivery (eventId, eventSeq, deviceId, url, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [event.eventId, eventSeq, device.deviceId, url, Data(payload.jsonBytes()), now])
+        return true
+    }
+
+    /// The URL of a stored `{"url":…}` callback; nil for none, or for an `awsLambdaArn` (no Lambda here).
+    static func callbackURL(_ stored: String?) -> String? {
+        decodeMap(stored)["url"]
+    }
+
+    /// Devices with a pending delivery, in the order their oldest one was queued.
+    func devicesWithPendingCallbacks() async throws(ServiceError) -> [String] {
+        try await read { db in
+            try String.fetchAll(db, sql: """
+                SELECT deviceId FROM callback_delivery WHERE state = 'pending' GROUP BY deviceId ORDER BY MIN(eventSeq)
+                """)
+        }
+    }
+
+    /// The device's oldest pending delivery.
+    func nextPendingCallback(deviceId: String) async throws(ServiceError) -> CallbackDelivery? {
+        try await read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM callback_delivery WHERE state = 'pending' AND deviceId = ? ORDER BY eventSeq LIMIT 1
+                """, arguments: [deviceId]).map(Store.callbackDelivery)
+        }
+    }
+
+    func callbackDelivery(eventId: String) async throws(ServiceError) -> CallbackDelivery? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM callback_delivery WHERE eventId = ?", arguments: [eventId])
+                .map(Store.callbackDelivery)
+        }
+    }
+
+    /// Records one attempt: its count, answer and error, and the new state (settled unless pending).
+    func recordCallbackAttempt(
+        eventId: String, state: CallbackDelivery.State, attempts: Int, status: Int?, error: String?, now: Int64
+    ) async throws(ServiceError) {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE callback_delivery SET state = ?, attempts = ?, lastStatus = ?, lastError = ?, settledAt = ?
+                WHERE eventId = ?
+                """, arguments: [state.rawValue, attempts, status, error, state == .pending ? nil : now, eventId])
+        }
+    }
+
+    static func callbackDelivery(_ row: Row) -> CallbackDelivery {
+        CallbackDelivery(
+            eventId: row["eventId"],
+            eventSeq: row["eventSeq"],
+            deviceId: row["deviceId"],
+            url: row["url"],
+            body: Array((row["body"] as Data?) ?? Data()),
+            state: CallbackDelivery.State(rawValue: row["state"]) ?? .pending,
+            attempts: row["attempts"],
+            lastError: row["lastError"],
+            lastStatus: row["lastStatus"],
+            createdAt: row["createdAt"],
+            settledAt: row["settledAt"]
+        )
+    }
+}

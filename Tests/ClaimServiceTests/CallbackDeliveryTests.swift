@@ -1,0 +1,386 @@
+import Foundation
+import OneClick
+import Testing
+
+@testable import ClaimService
+
+/// Click callbacks delivered by the service to a real receiver on loopback.
+@Suite("Click callbacks")
+struct CallbackDeliveryTests {
+    /// Quick retries, so a test of the retry rules does not wait for the production delays. The
+    /// request timeout is generous: on a loaded machine a loopback answer must not turn into a retry.
+    static let quick = CallbackPolicy(maxAttempts: 8, firstDelay: 0.02, maxDelay: 0.2, timeout: 60)
+
+    @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload")
+    func deliversInOrder() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start()
+        defer { receiver.stop() }
+        let h = try Harness { $0.callbackPolicy = Self.quick }
+        let id = newDeviceId()
+        _ = try await h.ok(.registerDevice(deviceId: id), as: bridgeA,
+                           body: #"{"type":"button","attributes":{"room":"hall","floor":"2"}}"#, DeviceRegistrationResponse.self)
+        try await h.claim(id)
+        try await h.setCallback(id, url: url)
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+
+        let clicks = ["SINGLE", "DOUBLE", "LONG", "SINGLE", "DOUBLE"]
+        var sent: [(id: String, payload: ClickEventPayload)] = []
+        for (i, click) in clicks.enumerated() {
+            h.clock.advance(seconds: 1)
+            let eventId = UUID().uuidString
+            // The third press reports no battery: the device's last reported value is used.
+            let life: Double? = i == 2 ? nil : 90 - Double(i)
+            try await h.press(id, click: click, eventId: eventId, life: life)
+            let payload = ClickEventPayload(deviceId: id, clickType: click, reportedTime: h.clock.iso, remainingLife: life ?? 89,
+                                            attributes: ["room": "hall", "floor": "2"])
+            sent.append((eventId, payload))
+        }
+        let settled = try await Self.collect(reports, count: clicks.count)
+        #expect(settled == sent.map { .delivered(eventId: $0.id, attempts: 1, status: 200) })
+
+        let got = receiver.deliveries
+        #expect(got.count == clicks.count)
+        for (delivery, expected) in zip(got, sent) {
+            #expect(delivery.body == expected.payload.jsonBytes())
+            #expect(delivery.headers["content-type"] == "application/json")
+            #expect(delivery.headers["x-clickbridge-event-id"] == expected.id)
+            let clicked = (delivery.json["deviceEvent"] as? [String: Any])?["buttonClicked"] as? [String: Any]
+            #expect(clicked?["clickType"] as? String == expected.payload.deviceEvent.buttonClicked.clickType)
+        }
+        for (eventId, _) in sent {
+            let record = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
+            #expect(record.state == .delivered)
+            #expect(record.attempts == 1)
+            #expect(record.lastStatus == 200)
+            #expect(record.lastError == nil)
+            #expect(record.settledAt != nil)
+        }
+    }
+
+    @Test("remainingLife is left out of the payload of a device that never reported it")
+    func unknownLifeLeftOut() async throws {
+        let h = try Harness()
+        let id = newDeviceId()
+        try await h.register(id)
+        _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
+        try await h.press(id, life: nil)
+        _ = try await h.ok(.finalizeDeviceClaim(deviceId: id), as: ownerA, body: "{}", DeviceClaimResponse.self)
+        try await h.setCallback(id, url: "http://127.0.0.1:9/callback")
+        let eventId = UUID().uuidString
+        try await h.press(id, click: "LONG", eventId: eventId, life: nil)
+        let record = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
+        #expect(record.body == ClickEventPayload(deviceId: id, clickType: "LONG", reportedTime: h.clock.iso).jsonBytes())
+        #expect(record.state == .pending)
+    }
+
+    @Test("no callback for a disabled device, an unclaimed device, a duplicate event, or a device without one; re-enabled, it fires again")
+    func onlyClaimedEnabledNewEvents() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start()
+        defer { receiver.stop() }
+        let h = try Harness { $0.callbackPolicy = Self.quick }
+        let id = newDeviceId()
+        try await h.register(id)
+        // Unclaimed: stored, no callback.
+        let unclaimed = UUID().uuidString
+        try await h.press(id, eventId: unclaimed)
+        #expect(try await h.core.store.callbackDelivery(eventId: unclaimed) == nil)
+        try await h.claim(id)
+        // Claimed without a callback: nothing queued.
+        let noCallback = UUID().uuidString
+        try await h.press(id, eventId: noCallback)
+        #expect(try await h.core.store.callbackDelivery(eventId: noCallback) == nil)
+
+        try await h.setCallback(id, url: url)
+        try await h.setEnabled(id, false)
+        var disabled: [String] = []
+        for _ in 0..<3 {
+            h.clock.advance(seconds: 1)
+            let eventId = UUID().uuidString
+            let ack = try await h.press(id, eventId: eventId)
+            #expect(ack.duplicate == false)
+            #expect(try await h.core.store.callbackDelivery(eventId: eventId) == nil)
+            disabled.append(eventId)
+        }
+        try await h.setEnabled(id, true)
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+        h.clock.advance(seconds: 1)
+        let enabled = UUID().uuidString
+        try await h.press(id, click: "DOUBLE", eventId: enabled)
+        // A resend of the same event is a duplicate: acknowledged, not delivered again.
+        let resend = try await h.press(id, click: "DOUBLE", eventId: enabled)
+        #expect(resend.duplicate)
+        let settled = try await Self.collect(reports, count: 1)
+        #expect(settled == [.delivered(eventId: enabled, attempts: 1, status: 200)])
+        // Deliveries of one device go in order, so anything queued for the disabled presses would
+        // have arrived before this one.
+        #expect(receiver.deliveries.count == 1)
+        #expect(receiver.deliveries.first?.headers["x-clickbridge-event-id"] == enabled)
+    }
+
+    @Test("a 503 is retried; after the 200 nothing is sent again, and the record says delivered on attempt 2")
+    func retriedAfter503() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start(answers: [.status(503)])
+        defer { receiver.stop() }
+        let (h, id) = try await Self.claimedWithCallback(url)
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+        let eventId = UUID().uuidString
+        try await h.press(id, eventId: eventId)
+        let settled = try await Self.collect(reports, count: 2)
+        #expect(settled == [.willRetry(eventId: eventId, attempts: 1, error: "HTTP 503 Service Unavailable"),
+                            .delivered(eventId: eventId, attempts: 2, status: 200)])
+        let next = UUID().uuidString
+        try await h.press(id, eventId: next)
+        #expect(try await Self.collect(reports, count: 1) == [.delivered(eventId: next, attempts: 1, status: 200)])
+        // The first event twice (503, 200), the second once: no duplicate after success.
+        #expect(receiver.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [eventId, eventId, next])
+        let record = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
+        #expect(record.state == .delivered)
+        #expect(record.attempts == 2)
+        #expect(record.lastStatus == 200)
+    }
+
+    @Test("a 400 is dead at once, and the next event is still delivered")
+    func deadOn400() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start(answers: [.status(400)])
+        defer { receiver.stop() }
+        let (h, id) = try await Self.claimedWithCallback(url)
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+        let first = UUID().uuidString, second = UUID().uuidString
+        try await h.press(id, eventId: first)
+        h.clock.advance(seconds: 1)
+        try await h.press(id, click: "LONG", eventId: second)
+        let settled = try await Self.collect(reports, count: 2)
+        #expect(settled == [.dead(eventId: first, attempts: 1, error: "HTTP 400 Bad Request"),
+                            .delivered(eventId: second, attempts: 1, status: 200)])
+        let dead = try #require(try await h.core.store.callbackDelivery(eventId: first))
+        #expect(dead.state == .dead)
+        #expect(dead.attempts == 1)
+        #expect(dead.lastStatus == 400)
+        #expect(dead.lastError == "HTTP 400 Bad Request")
+        #expect(receiver.deliveries.count == 2)
+    }
+
+    @Test("retries stop at the limit: the delivery is dead, and the next one goes through")
+    func deadAtRetryLimit() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start(answers: [.status(500), .status(429), .status(502)])
+        defer { receiver.stop() }
+        var policy = Self.quick
+        policy.maxAttempts = 3
+        let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+        let first = UUID().uuidString, second = UUID().uuidString
+        try await h.press(id, eventId: first)
+        try await h.press(id, eventId: second)
+        let settled = try await Self.collect(reports, count: 4)
+        #expect(settled == [.willRetry(eventId: first, attempts: 1, error: "HTTP 500 Internal Server Error"),
+                            .willRetry(eventId: first, attempts: 2, error: "HTTP 429 Too Many Requests"),
+                            .dead(eventId: first, attempts: 3, error: "HTTP 502 Bad Gateway"),
+                            .delivered(eventId: second, attempts: 1, status: 200)])
+        #expect(try await h.core.store.callbackDelivery(eventId: first)?.state == .dead)
+    }
+
+    @Test("a slow callback holds neither ingest nor another device's deliveries")
+    func slowCallbackBlocksNothing() async throws {
+        let slow = CallbackReceiver()
+        let slowURL = try await slow.start(answers: [.hold])
+        defer { slow.stop() }
+        let fast = CallbackReceiver()
+        let fastURL = try await fast.start()
+        defer { fast.stop() }
+        let h = try Harness { $0.callbackPolicy = Self.quick }
+        let a = newDeviceId(), b = newDeviceId()
+        for (id, url) in [(a, slowURL), (b, fastURL)] {
+            try await h.register(id)
+            try await h.claim(id)
+            try await h.setCallback(id, url: url)
+        }
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+
+        let a1 = UUID().uuidString, a2 = UUID().uuidString, b1 = UUID().uuidString
+        try await h.press(a, eventId: a1)
+        // A's receiver now holds the request unanswered...
+        try await slow.waitForRequests(1)
+        // ...and ingest still acknowledges at once: both events are stored, their callbacks pending.
+        #expect(try await h.press(a, eventId: a2).duplicate == false)
+        #expect(try await h.core.store.callbackDelivery(eventId: a1)?.state == .pending)
+        #expect(try await h.core.store.callbackDelivery(eventId: a2)?.state == .pending)
+        // B's callback is delivered while A's is stuck.
+        try await h.press(b, eventId: b1)
+        #expect(try await Self.collect(reports, count: 1) == [.delivered(eventId: b1, attempts: 1, status: 200)])
+        #expect(try await h.core.store.callbackDelivery(eventId: a1)?.state == .pending)
+        #expect(slow.deliveries.count == 1)
+        // Once A's receiver answers, A's events follow, in order.
+        slow.release()
+        #expect(try await Self.collect(reports, count: 2) == [.delivered(eventId: a1, attempts: 1, status: 200),
+                                                             .delivered(eventId: a2, attempts: 1, status: 200)])
+        #expect(slow.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [a1, a2])
+    }
+
+    @Test("an unreachable callback (closed port) is acknowledged at ingest, retried, then dead")
+    func unreachableCallback() async throws {
+        // A port that was just free: nothing listens on it.
+        let closed = CallbackReceiver()
+        let url = try await closed.start()
+        closed.stop()
+        try await Task.sleep(for: .milliseconds(100))
+        var policy = Self.quick
+        policy.maxAttempts = 2
+        // AsyncHTTPClient keeps retrying a refused connection until the request's deadline: keep it short.
+        policy.timeout = 1
+        let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
+        // Ingest commits the event and the pending delivery before any attempt is made.
+        let eventId = UUID().uuidString
+        #expect(try await h.press(id, eventId: eventId).duplicate == false)
+        let queued = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
+        #expect(queued.state == .pending)
+        #expect(queued.attempts == 0)
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        defer { delivering.cancel() }
+        let settled = try await Self.collect(reports, count: 2)
+        #expect(settled.map(\.eventId) == [eventId, eventId])
+        guard case .dead(_, 2, let error) = settled.last else {
+            Issue.record("expected dead after 2 attempts, got \(settled)")
+            return
+        }
+        let record = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
+        #expect(record.state == .dead)
+        #expect(record.attempts == 2)
+        #expect(record.lastStatus == nil)
+        #expect(record.lastError == error)
+    }
+
+    @Test("a delivery left pending is delivered by the next service started on the same state directory")
+    func resumesAfterRestart() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start()
+        defer { receiver.stop() }
+        let directory = temporaryDirectory()
+        let eventId = UUID().uuidString
+        do {
+            // The first service stores the event but stops before delivering it.
+            let (h, id) = try await Self.claimedWithCallback(url, directory: directory)
+            try await h.press(id, eventId: eventId)
+            #expect(try await h.core.store.callbackDelivery(eventId: eventId)?.state == .pending)
+        }
+        #expect(receiver.deliveries.isEmpty)
+        let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
+            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick))
+        try await receiver.waitForRequests(1)
+        // The answer is recorded just after the receiver sees the request: wait for the record
+        // before stopping, or shutdown could cut the attempt short (it would stay pending).
+        let store = try Store(directory: directory)
+        var record = try await store.callbackDelivery(eventId: eventId)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while record?.state == .pending, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            record = try await store.callbackDelivery(eventId: eventId)
+        }
+        await server.shutdown()
+        #expect(receiver.deliveries.count == 1)
+        #expect(receiver.deliveries.first?.headers["x-clickbridge-event-id"] == eventId)
+        #expect(record?.state == .delivered)
+        #expect(record?.attempts == 1)
+    }
+
+    @Test("shutdown interrupts a delivery in flight without counting it: it stays pending for the next start")
+    func shutdownLeavesItPending() async throws {
+        let receiver = CallbackReceiver()
+        let url = try await receiver.start(answers: [.hold])
+        defer { receiver.stop() }
+        let directory = temporaryDirectory()
+        let eventId = UUID().uuidString
+        do {
+            let (h, id) = try await Self.claimedWithCallback(url, directory: directory)
+            try await h.press(id, eventId: eventId)
+        }
+        let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
+            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick))
+        try await receiver.waitForRequests(1)
+        // The receiver holds the request; shutdown returns anyway.
+        await server.shutdown()
+        let record = try #require(try await Store(directory: directory).callbackDelivery(eventId: eventId))
+        #expect(record.state == .pending)
+        #expect(record.attempts == 0)
+    }
+
+    @Test("the retry delay doubles from its first value up to the cap, jittered within its upper half")
+    func retryDelays() {
+        let policy = CallbackPolicy(firstDelay: 1, maxDelay: 60)
+        for (attempt, nominal) in [(1, 1.0), (2, 2.0), (3, 4.0), (6, 32.0), (7, 60.0), (20, 60.0)] {
+            for _ in 0..<50 {
+                let delay = policy.retryDelay(afterAttempt: attempt)
+                #expect(delay >= nominal / 2 && delay <= nominal, "attempt \(attempt): \(delay)")
+            }
+        }
+    }
+
+    // MARK: helpers
+
+    /// A registered, claimed device of `ownerA` whose onClick callback is `url`.
+    static func claimedWithCallback(
+        _ url: String, policy: CallbackPolicy = quick, directory: String = temporaryDirectory()
+    ) async throws -> (Harness, String) {
+        let h = try Harness(directory: directory) { $0.callbackPolicy = policy }
+        let id = newDeviceId()
+        try await h.register(id)
+        try await h.claim(id)
+        try await h.setCallback(id, url: url)
+        return (h, id)
+    }
+
+    /// The next `count` reports; fails after `limit` (a deadline for a broken deliverer, not a latency bound).
+    static func collect(_ reports: AsyncStream<CallbackReport>, count: Int, limit: Duration = .seconds(90)) async throws -> [CallbackReport] {
+        let got = await withTaskGroup(of: [CallbackReport]?.self) { group in
+            group.addTask {
+                var got: [CallbackReport] = []
+                for await report in reports {
+                    got.append(report)
+                    if got.count == count { break }
+                }
+                return got
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let got, got.count == count else { throw ReceiverTimeout(expected: count, got: got?.count ?? 0) }
+        return got
+    }
+}
+
+extension Harness {
+    func setCallback(_ id: String, url: String, as caller: Caller = ownerA) async throws {
+        let parameters = String(data: try JSONSerialization.data(withJSONObject: ["callback": ["url": url]]), encoding: .utf8)!
+        let body = String(data: try JSONSerialization.data(withJSONObject: [
+            "deviceMethod": ["deviceType": "button", "methodName": "setOnClickCallback"],
+            "deviceMethodParameters": parameters,
+        ]), encoding: .utf8)!
+        _ = try await ok(.invokeDeviceMethod(deviceId: id), as: caller, body: body, InvokeDeviceMethodResponse.self)
+    }
+
+    func setEnabled(_ id: String, _ enabled: Bool, as caller: Caller = ownerA) async throws {
+        _ = try await ok(.updateDeviceState(deviceId: id), as: caller, body: "{\"enabled\":\(enabled)}", UpdateDeviceStateResponse.self)
+    }
+}
