@@ -28,7 +28,9 @@ let serviceTargets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
     ]),
     // Swift concurrency and its timers on NIO's event loops, so idle daemons never wake.
+    .systemLibrary(name: "CSwiftRuntimeHooks"),
     .target(name: "QuietRuntime", dependencies: [
+        "CSwiftRuntimeHooks",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
     ]),

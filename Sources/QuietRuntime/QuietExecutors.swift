@@ -1,3 +1,4 @@
+import CSwiftRuntimeHooks
 import NIOCore
 import NIOPosix
 
@@ -15,10 +16,20 @@ import NIOPosix
 /// `QuietSleep` instead.
 ///
 /// Call once, first thing in the process, before any task runs. Every `clickbridge` command does.
+/// (NIO's own `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor` finds the
+/// hook with dlsym, which fails in the `--static-swift-stdlib` build the README installs.)
 public enum QuietExecutors {
-    /// False when the runtime offers no hook; everything then keeps working on Dispatch.
+    /// The runtime's hook type: the job, then the default implementation, Swift calling convention.
+    private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
+
+    /// False when a hook was already installed (then that one stays).
     @discardableResult
     public static func install() -> Bool {
-        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        guard clickbridge_enqueue_global_hook() == nil else { return false }
+        let hook: EnqueueGlobalHook = { job, _ in
+            MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(job))
+        }
+        clickbridge_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
+        return true
     }
 }
