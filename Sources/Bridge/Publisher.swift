@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import QuietRuntime
 
 /// Delivers the outbox to an `EventSink`: in order per device, each event removed only once
 /// acknowledged, failures retried or dead-lettered as `DeliveryError.verdict` says.

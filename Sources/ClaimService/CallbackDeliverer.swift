@@ -1,12 +1,13 @@
 import Foundation
 import Logging
+import QuietRuntime
 import Synchronization
 
 /// Delivers click callbacks in the background: up to `policy.concurrency` devices at once, each
 /// device's events one at a time in the order they were stored. Ingest only queues a row and
 /// calls `wake()`; the acknowledgement never waits for a callback.
 ///
-/// Idle, it waits on a `DeliverySignal` with no timer; a timer exists only while some device
+/// Idle, it waits on a `WakeSignal` with no timer; a timer exists only while some device
 /// waits for a retry. Rows left pending by an earlier run are delivered when `run()` starts.
 final class CallbackDeliverer: Sendable {
     private struct Scheduling {
@@ -20,7 +21,7 @@ final class CallbackDeliverer: Sendable {
     private let logger: Logger
     private let now: @Sendable () -> Int64
     private let poster: CallbackPoster
-    private let signal = DeliverySignal()
+    private let signal = WakeSignal()
     private let scheduling = Mutex(Scheduling())
     private let observers = Mutex<[UUID: AsyncStream<CallbackReport>.Continuation]>([:])
 

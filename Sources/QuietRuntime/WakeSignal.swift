@@ -1,33 +1,32 @@
-import QuietRuntime
 import Synchronization
 
-/// Wakes the callback deliverer: a pending flag and at most one suspended waiter. An idle
-/// deliverer sleeps with no timer; a signal sent while it is busy is kept for its next wait.
-final class DeliverySignal: Sendable {
+/// Wakes a background worker (the bridge's publisher, the service's callback deliverer) when
+/// work is queued: a flag plus at most one suspended waiter, so an idle worker sleeps without any
+/// timer and a signal sent while it is busy is not lost.
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var waiter: CheckedContinuation<Void, Never>?
     }
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    public func signal() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if let w = s.waiter {
-                s.waiter = nil
-                return w
-            }
-            s.pending = true
-            return nil
+            guard let w = s.waiter else { s.pending = true; return nil }
+            s.waiter = nil
+            return w
         }
         waiter?.resume()
     }
 
-    /// Returns when signalled, at `deadline`, or on cancellation. Without a deadline no timer exists.
-    func wait(until deadline: ContinuousClock.Instant?) async {
+    /// Returns when signalled (consuming the signal), when `deadline` passes, or on cancellation.
+    /// A nil deadline arms no timer at all.
+    public func wait(until deadline: ContinuousClock.Instant?) async {
         guard let deadline else { return await waitForSignal() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
-            // QuietSleep: a timer on NIO's loop, not Dispatch's (which would start its 1 Hz monitor).
             group.addTask { try? await QuietSleep.sleep(until: deadline) }
             await group.next()
             group.cancelAll()
@@ -37,17 +36,15 @@ final class DeliverySignal: Sendable {
     private func waitForSignal() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { s -> Bool in
-                    if s.pending {
-                        s.pending = false
-                        return true
-                    }
-                    // Under the lock, so a cancellation is seen either here or by onCancel.
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.pending { s.pending = false; return true }
+                    // Checked under the lock: a cancellation that ran before we stored the waiter
+                    // is seen here, one that runs after finds the waiter.
                     if Task.isCancelled { return true }
                     s.waiter = c
                     return false
                 }
-                if now { c.resume() }
+                if resumeNow { c.resume() }
             }
         } onCancel: {
             let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
