@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
-import Synchronization
+import OneClick
 
 /// One attempt to POST a callback, classified as the outbox classifies answers.
 enum CallbackVerdict: Sendable, Equatable {
@@ -18,11 +18,12 @@ enum CallbackVerdict: Sendable, Equatable {
 /// devices have none never starts one, and is shut down with the deliverer.
 final class CallbackPoster: Sendable {
     static let eventIdHeader = "X-ClickBridge-Event-Id"
-    private let client = Mutex<HTTPClient?>(nil)
+    private let client: LazyHTTPClient
     private let timeout: Double
 
     init(timeout: Double) {
         self.timeout = timeout
+        client = LazyHTTPClient(connectTimeout: .milliseconds(Int64(timeout * 1000)))
     }
 
     func post(_ delivery: CallbackDelivery) async -> CallbackVerdict {
@@ -61,25 +62,7 @@ final class CallbackPoster: Sendable {
         return .retry(status: nil, error: "cannot connect: \(error)")
     }
 
-    func shutdown() async {
-        let made = client.withLock { c -> HTTPClient? in
-            defer { c = nil }
-            return c
-        }
-        try? await made?.shutdown()
-    }
+    func shutdown() async { await client.shutdown() }
 
-    private var httpClient: HTTPClient {
-        client.withLock { c in
-            if let c { return c }
-            var config = HTTPClient.Configuration()
-            config.redirectConfiguration = .disallow
-            config.timeout.connect = .milliseconds(Int64(timeout * 1000))
-            // An idle connection closes after this; then the client holds no timer.
-            config.connectionPool.idleTimeout = .seconds(30)
-            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            c = made
-            return made
-        }
-    }
+    private var httpClient: HTTPClient { client.http }
 }

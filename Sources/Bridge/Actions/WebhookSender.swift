@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOHTTP1
+import OneClick
 import QuietRuntime
-import Synchronization
 
 /// Sends webhook actions: the event JSON as the body, with the configured headers, the
 /// event id and the optional signature.
@@ -15,7 +15,7 @@ import Synchronization
 /// twice; `X-ClickBridge-Event-Id` lets a receiver drop the repeat.
 public final class WebhookSender: Sendable {
     /// Made at the first webhook, so a daemon without webhooks never starts one.
-    private let client = Mutex<HTTPClient?>(nil)
+    private let client = LazyHTTPClient()
     private let logger: Logger
     private let firstDelay: Double
 
@@ -25,25 +25,9 @@ public final class WebhookSender: Sendable {
         self.firstDelay = firstDelay
     }
 
-    public func shutdown() async {
-        let made = client.withLock { c -> HTTPClient? in
-            defer { c = nil }
-            return c
-        }
-        try? await made?.shutdown()
-    }
+    public func shutdown() async { await client.shutdown() }
 
-    private var httpClient: HTTPClient {
-        client.withLock { c in
-            if let c { return c }
-            var config = HTTPClient.Configuration()
-            config.redirectConfiguration = .disallow
-            config.connectionPool.idleTimeout = .seconds(30)
-            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-            c = made
-            return made
-        }
-    }
+    private var httpClient: HTTPClient { client.http }
 
     public func send(_ hook: WebhookAction, event: ActionEvent) async -> WebhookOutcome {
         let body = event.payload

@@ -1,0 +1,39 @@
+import AsyncHTTPClient
+import Synchronization
+
+/// An `HTTPClient` made on first use, on NIO's singleton loops, and shut down once: a process
+/// that never calls out (no webhook, no callback) holds no client, no pool and no timer.
+/// Redirects are refused: a webhook or callback URL is called as given.
+public final class LazyHTTPClient: Sendable {
+    private let connectTimeout: Duration?
+    private let client = Mutex<HTTPClient?>(nil)
+
+    public init(connectTimeout: Duration? = nil) {
+        self.connectTimeout = connectTimeout
+    }
+
+    public var http: HTTPClient {
+        client.withLock { c in
+            if let c { return c }
+            var config = HTTPClient.Configuration()
+            config.redirectConfiguration = .disallow
+            if let connectTimeout {
+                config.timeout.connect = .nanoseconds(connectTimeout.components.seconds * 1_000_000_000
+                                                      + connectTimeout.components.attoseconds / 1_000_000_000)
+            }
+            // An idle connection closes after this; then the client holds no timer.
+            config.connectionPool.idleTimeout = .seconds(30)
+            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+            c = made
+            return made
+        }
+    }
+
+    public func shutdown() async {
+        let made = client.withLock { c -> HTTPClient? in
+            defer { c = nil }
+            return c
+        }
+        try? await made?.shutdown()
+    }
+}
