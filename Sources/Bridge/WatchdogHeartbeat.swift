@@ -15,8 +15,7 @@ final class WatchdogHeartbeat: LineSource, @unchecked Sendable {
         guard let interval = notifier.watchdogInterval else { return nil }
         self.notifier = notifier
         timer = try TimerFD()
-        let (seconds, attoseconds) = interval.components
-        timer.arm(every: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        timer.arm(every: interval)
         notifier.watchdog()
     }
 

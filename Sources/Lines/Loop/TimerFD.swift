@@ -30,12 +30,12 @@ public final class TimerFD {
         _ = timerfd_settime(fd, Int32(TFD_TIMER_ABSTIME), &spec, nil)
     }
 
-    /// Arms the timer to fire every `nanoseconds`, first one period from now (a heartbeat, not a
+    /// Arms the timer to fire every `period`, first one period from now (a heartbeat, not a
     /// deadline). `arm(at:)` afterwards replaces it.
-    public func arm(every nanoseconds: Int64) {
+    public func arm(every period: Duration) {
         armedAt = nil
         var spec = itimerspec()
-        let ns = max(nanoseconds, 1)
+        let ns = max(period.components.seconds * 1_000_000_000 + period.components.attoseconds / 1_000_000_000, 1)
         spec.it_interval.tv_sec = Int(ns / 1_000_000_000)
         spec.it_interval.tv_nsec = Int(ns % 1_000_000_000)
         spec.it_value = spec.it_interval

@@ -1,14 +1,15 @@
 import AsyncHTTPClient
+import NIOCore
 import Synchronization
 
 /// An `HTTPClient` made on first use, on NIO's singleton loops, and shut down once: a process
 /// that never calls out (no webhook, no callback) holds no client, no pool and no timer.
 /// Redirects are refused: a webhook or callback URL is called as given.
 public final class LazyHTTPClient: Sendable {
-    private let connectTimeout: Duration?
+    private let connectTimeout: TimeAmount?
     private let client = Mutex<HTTPClient?>(nil)
 
-    public init(connectTimeout: Duration? = nil) {
+    public init(connectTimeout: TimeAmount? = nil) {
         self.connectTimeout = connectTimeout
     }
 
@@ -17,10 +18,7 @@ public final class LazyHTTPClient: Sendable {
             if let c { return c }
             var config = HTTPClient.Configuration()
             config.redirectConfiguration = .disallow
-            if let connectTimeout {
-                config.timeout.connect = .nanoseconds(connectTimeout.components.seconds * 1_000_000_000
-                                                      + connectTimeout.components.attoseconds / 1_000_000_000)
-            }
+            if let connectTimeout { config.timeout.connect = connectTimeout }
             // An idle connection closes after this; then the client holds no timer.
             config.connectionPool.idleTimeout = .seconds(30)
             let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
