@@ -17,6 +17,10 @@ public struct Trace: Sendable {
     /// True when a low level means pressed. The edges above are already translated; the
     /// writer uses this to write electrical levels back.
     public var activeLow: Bool
+    /// The polarity the file itself states (its `polarity` line, else active-high). It differs
+    /// from `activeLow` when the reader was told to override it, and then the file's
+    /// expectations no longer apply.
+    public var statedActiveLow: Bool
     /// Per button (same indices as `buttons`): held down when the recording started.
     /// Missing entries mean released.
     public var initiallyPressed: [Bool]
@@ -38,6 +42,7 @@ public struct Trace: Sendable {
         edges: [SourceEdge],
         source: String? = nil,
         activeLow: Bool = false,
+        statedActiveLow: Bool? = nil,
         initiallyPressed: [Bool] = [],
         timing: PressTiming? = nil,
         expectations: [TraceExpectation] = [],
@@ -49,6 +54,7 @@ public struct Trace: Sendable {
         self.edges = edges
         self.source = source
         self.activeLow = activeLow
+        self.statedActiveLow = statedActiveLow ?? activeLow
         self.initiallyPressed = initiallyPressed
         self.timing = timing
         self.expectations = expectations

@@ -20,8 +20,7 @@ struct LiveInputOptions: ParsableArguments {
     @Option(help: "--trace: auto, native, gpiomon or evemu.")
     var format: String = "auto"
 
-    @Flag(name: .customLong("active-low"), help: "A low level (falling edge) is a press: a button wired to GND with pull-up.")
-    var activeLow = false
+    @OptionGroup var polarity: PolarityOptions
 
     @Option(help: "GPIO bias: pull-up, pull-down, disable or as-is.")
     var bias: String = "pull-up"
@@ -41,13 +40,15 @@ struct LiveInputOptions: ParsableArguments {
     func input() throws(LineError) -> LiveInput {
         let given = [gpio != nil, evdev != nil, trace != nil].filter { $0 }.count
         guard given == 1 else { throw LineError("give exactly one of --gpio CHIP:LINE, --evdev DEVICE or --trace FILE") }
+        let activeLow = try polarity.activeLow()
         if let gpio {
-            guard let b = GPIOBias(parsing: bias) else { throw LineError("--bias must be pull-up, pull-down, disable or as-is, not '\(bias)'") }
+            guard let b = GPIOBias(parsing: bias) else { throw LineError("--bias must be \(GPIOBias.spellings), not '\(bias)'") }
             guard keys.isEmpty, !grab else { throw LineError("--key and --grab apply to --evdev, not --gpio") }
-            return .gpio(try GPIOLineConfig(parsing: gpio, bias: b, activeLow: activeLow))
+            // Active-low unless told otherwise: the documented wiring is a button to GND with pull-up.
+            return .gpio(try GPIOLineConfig(parsing: gpio, bias: b, activeLow: activeLow ?? true))
         }
         if let evdev {
-            guard !activeLow else { throw LineError("--active-low applies to --gpio and gpiomon traces; an evdev key reports presses as 1") }
+            guard activeLow == nil else { throw LineError("--active-low and --active-high apply to --gpio and to traces; an evdev key reports presses as 1") }
             return .evdev(try EvdevConfig(device: evdev, keyNames: keys, grab: grab))
         }
         var codes: [UInt16] = []
@@ -66,6 +67,26 @@ struct LiveInputOptions: ParsableArguments {
     }
 }
 
+/// `--active-low` / `--active-high`: which electrical level is a press. Neither keeps the
+/// default: active-low for a GPIO line, the trace's own polarity for a trace.
+struct PolarityOptions: ParsableArguments {
+    @Flag(name: .customLong("active-low"), help: "A low level (falling edge) is a press: a button wired to GND with pull-up. The default for --gpio.")
+    var low = false
+
+    @Flag(name: .customLong("active-high"), help: "A high level (rising edge) is a press: a button wired to 3.3V with pull-down.")
+    var high = false
+
+    /// nil when neither flag is given.
+    func activeLow() throws(LineError) -> Bool? {
+        switch (low, high) {
+        case (true, true): throw LineError("give --active-low or --active-high, not both")
+        case (true, false): return true
+        case (false, true): return false
+        case (false, false): return nil
+        }
+    }
+}
+
 /// Unbuffered line output: live lines must reach a pipe as they happen, not when a buffer fills.
 enum Terminal {
     static func out(_ line: String) { put(1, line) }
@@ -76,12 +97,36 @@ enum Terminal {
         exit(1)
     }
 
+    /// Lines gathered and written in large blocks, for output that comes all at once (replay).
+    struct Buffered {
+        let fd: Int32
+        private var bytes: [UInt8] = []
+
+        init(fd: Int32) { self.fd = fd }
+
+        mutating func line(_ line: String) {
+            bytes.append(contentsOf: line.utf8)
+            bytes.append(10)
+            if bytes.count >= 1 << 16 { flush() }
+        }
+
+        mutating func flush() {
+            Terminal.write(fd, bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
     private static func put(_ fd: Int32, _ line: String) {
         var bytes = Array(line.utf8)
         bytes.append(10)
+        write(fd, bytes)
+    }
+
+    /// Writes everything, retrying short writes; a closed pipe ends the output, not the program.
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 { if errno == EINTR { continue }; return }
             done += n
         }

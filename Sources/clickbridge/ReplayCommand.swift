@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Lines
 
 struct Replay: ParsableCommand {
@@ -8,7 +7,10 @@ struct Replay: ParsableCommand {
         abstract: "Classify a recorded trace, instantly, on its own clock.",
         discussion: """
         Reads a native trace, gpiomon output (libgpiod 1.6 or 2.x) or evemu-record output, and prints \
-        each press as it would have been decided. Formats: hardware/traces/README.md.
+        each press as it would have been decided. A trace with `expect` lines checks itself: when the \
+        presses differ, each difference is printed on stderr and the exit status is 1 (--no-check \
+        skips that; so does any flag that changes the trace's polarity or timing). Formats: \
+        hardware/traces/README.md.
         """)
 
     @Argument(help: "The trace file.")
@@ -17,14 +19,16 @@ struct Replay: ParsableCommand {
     @Option(help: "auto, native, gpiomon or evemu.")
     var format: String = "auto"
 
-    @Flag(name: .customLong("active-low"), help: "gpiomon: a falling edge is a press.")
-    var activeLow = false
+    @OptionGroup var polarity: PolarityOptions
 
     @Option(name: .customLong("key"), help: "evemu: only this key (KEY_ENTER or 28); repeatable.")
     var keys: [String] = []
 
     @Flag(help: "One JSON object per press per line.")
     var json = false
+
+    @Flag(name: .customLong("no-check"), help: "Do not compare the presses with the trace's expect lines.")
+    var noCheck = false
 
     @Option(help: "Debounce, e.g. 20ms (default: the trace's timing, else 20ms).")
     var debounce: String?
@@ -45,6 +49,8 @@ struct Replay: ParsableCommand {
                 }
                 keyCodes.append(code)
             }
+            let activeLow: Bool?
+            do { activeLow = try polarity.activeLow() } catch { throw ReplayArgumentError(error.message) }
             job = ReplayJob(
                 path: file,
                 read: TraceReadOptions(format: try ReplayJob.format(format), activeLow: activeLow, keys: keyCodes),
@@ -53,23 +59,20 @@ struct Replay: ParsableCommand {
                 doubleWindow: try doubleWindow.map { try ReplayJob.duration($0, flag: "--double-window") },
                 json: json)
         } catch let error as ReplayArgumentError {
-            fail("clickbridge replay: \(error.description)")
+            Terminal.fail("replay", error.description)
         }
-        var out = ""
+        var out = Terminal.Buffered(fd: 1)
+        let outcome: ReplayOutcome
         do {
-            try job.run { line in
-                out += line
-                out += "\n"
-                if out.utf8.count > 1 << 16 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
-            }
+            outcome = try job.run(check: !noCheck, write: { out.line($0) }, note: { out.flush(); Terminal.err($0) })
         } catch {
-            fail(error.described(file: file))
+            out.flush()
+            Terminal.err(error.described(file: file))
+            throw ExitCode.failure
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
-    }
-
-    private func fail(_ line: String) -> Never {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-        Foundation.exit(1)
+        out.flush()
+        if !outcome.mismatches.isEmpty {
+            Terminal.fail("replay", "\(file): the presses differ from \(outcome.mismatches.count == 1 ? "an expect line" : "\(outcome.mismatches.count) expect lines") (above); --no-check skips the comparison")
+        }
     }
 }

@@ -7,7 +7,7 @@ struct GPIOTests {
     @Test("CHIP:LINE parses chip names, labels with colons, and line names alone")
     func parsing() throws {
         let a = try GPIOLineConfig(parsing: "gpiochip0:GPIO17")
-        #expect(a.chip == "gpiochip0" && a.line == "GPIO17" && a.bias == .pullUp && !a.activeLow)
+        #expect(a.chip == "gpiochip0" && a.line == "GPIO17" && a.bias == .pullUp && a.activeLow)  // active-low unless told otherwise
         let b = try GPIOLineConfig(parsing: "gpio-sim.0:node0:3", bias: .pullDown, activeLow: true)
         #expect(b.chip == "gpio-sim.0:node0" && b.line == "3" && b.bias == .pullDown && b.activeLow)
         let c = try GPIOLineConfig(parsing: "GPIO17")

@@ -7,7 +7,12 @@ public enum GPIOBias: String, Sendable, Hashable, CaseIterable {
     case disable = "disable"
     case asIs = "as-is"
 
-    /// Accepts the spellings of DESIGN.md and of gpiod's tools (`pull-up`, `pull_up`, `disabled`).
+    /// The canonical names, for messages: "pull-up, pull-down, disable or as-is".
+    public static let spellings = "pull-up, pull-down, disable or as-is"
+
+    /// Accepts the canonical names and the spellings of gpiod's tools (`pull_up`, `pullup`,
+    /// `disabled`). The configuration and the command line both parse through here, so they
+    /// accept the same words.
     public init?(parsing text: String) {
         switch String(text.lowercased().map { $0 == "_" ? "-" : $0 }) {
         case "pull-up", "pullup", "up": self = .pullUp

@@ -7,6 +7,7 @@ public struct GPIOLineConfig: Sendable, Hashable {
     public var line: String
     public var bias: GPIOBias
     /// True when the button pulls the line low (to GND, with pull-up): a falling edge is a press.
+    /// The default, since that is the usual wiring.
     public var activeLow: Bool
     /// The button's name; nil gives `CHIP:LINE` (`gpiochip0:GPIO17`, or the offset for an unnamed line).
     public var name: String?
@@ -16,7 +17,7 @@ public struct GPIOLineConfig: Sendable, Hashable {
     /// failing (`listen`). A chip that goes away later is always waited for.
     public var waitForLine: Bool
 
-    public init(chip: String?, line: String, bias: GPIOBias = .pullUp, activeLow: Bool = false,
+    public init(chip: String?, line: String, bias: GPIOBias = .pullUp, activeLow: Bool = true,
                 name: String? = nil, consumer: String = "clickbridge", waitForLine: Bool = false) {
         self.chip = chip
         self.line = line
@@ -29,7 +30,7 @@ public struct GPIOLineConfig: Sendable, Hashable {
 
     /// Parses the `--gpio` argument: `CHIP:LINE`, or a line name alone (`GPIO17`). The chip part may
     /// itself hold colons (labels such as `gpio-sim.0:node0`), so the line is after the last one.
-    public init(parsing spec: String, bias: GPIOBias = .pullUp, activeLow: Bool = false) throws(LineError) {
+    public init(parsing spec: String, bias: GPIOBias = .pullUp, activeLow: Bool = true) throws(LineError) {
         let trimmed = spec.trimmingSpaces
         guard !trimmed.isEmpty else { throw LineError("empty GPIO line: use CHIP:LINE, e.g. gpiochip0:GPIO17 or gpiochip0:17") }
         if let colon = trimmed.lastIndex(of: ":") {

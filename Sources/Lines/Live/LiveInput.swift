@@ -29,11 +29,14 @@ public enum LiveInput: Sendable, Hashable {
         case .gpio(let config):
             let source = try GPIOSource(config)
             var hint: String?
-            if config.bias == .pullUp, !config.activeLow, source.heldAtStart[0] {
-                hint = "the line reads active (high) with pull-up before anything is pressed; a button wired to GND needs --active-low"
+            // Reading "pressed" before anything is pressed usually means the polarity is wrong.
+            if source.heldAtStart[0] {
+                hint = config.activeLow
+                    ? "the line reads low (pressed) before anything is pressed; a button wired to 3.3V with pull-down is active-high: add --active-high"
+                    : "the line reads high (pressed) before anything is pressed; a button wired to GND with pull-up is active-low: drop --active-high"
             }
             return Opened(source: source, offset: .zero, digits: 9,
-                          description: "\(source.buttons[0]) (offset \(source.offset) of \(source.chipPath), bias \(config.bias.rawValue), \(config.activeLow ? "active-low" : "active-high"))",
+                          description: "chip \(source.chipPath), line \(source.offset) (\(source.buttons[0])), bias \(config.bias.rawValue), \(config.activeLow ? "active-low: a low level is a press" : "active-high: a high level is a press")",
                           timing: nil, activeLow: config.activeLow, hint: hint)
         case .evdev(let config):
             let source = try EvdevSource(config)
@@ -44,6 +47,9 @@ public enum LiveInput: Sendable, Hashable {
             let trace: Trace
             do { trace = try TraceReader.read(contentsOf: path, options: read) } catch {
                 throw LineError(error.described(file: path))
+            }
+            if trace.format == .evemu, read.activeLow != nil {
+                throw LineError("\(path): --active-low and --active-high apply to gpiomon and native traces; in an evemu trace a key value of 1 is always a press")
             }
             let (source, offset) = try TimedEdgeSource.replaying(trace)
             let span = (trace.edges.last?.edge.time).map { $0 - trace.edges[0].edge.time } ?? .zero

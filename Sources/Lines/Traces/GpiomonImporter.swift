@@ -12,17 +12,17 @@ import Presses
 ///
 /// Also `--unquoted` names, and blanks instead of tabs (terminal copy-paste). The button is
 /// the line name, else `CHIP:OFFSET`, else the offset. A rising edge is a press unless the
-/// line is active-low (`--active-low`, or a `#@clickbridge polarity active-low` line).
+/// line is active-low (a `#@clickbridge polarity active-low` line); `polarity` overrides either.
 /// `#` lines are comments; `#@clickbridge` lines carry header directives and expectations.
 enum GpiomonImporter {
-    static func read(_ buffer: UnsafeBufferPointer<UInt8>, activeLow forcedActiveLow: Bool) throws(TraceError) -> Trace {
+    static func read(_ buffer: UnsafeBufferPointer<UInt8>, activeLow forced: Bool?) throws(TraceError) -> Trace {
         var lines = ByteLines(buffer)
         var d = TraceDirectives(.gpiomon)
         var buttons = ButtonTable()
         var edges: [SourceEdge] = []
         edges.reserveCapacity(buffer.count / 40)
         var lastTime: Int64 = .min
-        var activeLow = forcedActiveLow
+        var activeLow = forced ?? false
         while var s = lines.next() {
             s.skipBlanks()
             if s.atEnd { continue }
@@ -30,7 +30,7 @@ enum GpiomonImporter {
                 if s.take(TraceDirectives.prefix) {
                     try s.blanks("a directive after '#@clickbridge'")
                     try d.parse(&s, edgesSeen: !edges.isEmpty)
-                    activeLow = forcedActiveLow || (d.activeLow ?? false)
+                    activeLow = forced ?? d.activeLow ?? false
                 }
                 continue
             }
@@ -86,6 +86,7 @@ enum GpiomonImporter {
             throw TraceError(line: max(1, lines.number), "expected at least one gpiomon event line; the file has none")
         }
         return Trace(buttons: buttons.names, edges: edges, source: d.source ?? "gpiomon", activeLow: activeLow,
+                     statedActiveLow: d.activeLow ?? false,
                      timing: d.timing, expectations: d.expectations, expectsNoPresses: d.expectsNone,
                      format: .gpiomon, timestampDigits: 9)
     }

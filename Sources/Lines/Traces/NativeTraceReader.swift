@@ -2,13 +2,14 @@ import Presses
 
 /// Reads the native trace format defined in hardware/traces/README.md.
 enum NativeTraceReader {
-    static func read(_ buffer: UnsafeBufferPointer<UInt8>) throws(TraceError) -> Trace {
+    /// `forced` overrides the header's polarity (nil keeps it).
+    static func read(_ buffer: UnsafeBufferPointer<UInt8>, activeLow forced: Bool? = nil) throws(TraceError) -> Trace {
         var lines = ByteLines(buffer)
         var d = TraceDirectives(.native)
         var edges: [SourceEdge] = []
         // Traces are mostly edges; a rough guess from the size saves regrowing the array.
         edges.reserveCapacity(buffer.count / 26)
-        var activeLow = false
+        var activeLow = forced ?? false
         var lastTime: Int64 = .min
         var last = -1 // the button of the previous edge: consecutive edges usually share it
         while var s = lines.next() {
@@ -46,13 +47,13 @@ enum NativeTraceReader {
                     }
                 }
                 try d.parse(&s, edgesSeen: !edges.isEmpty)
-                activeLow = d.activeLow ?? false
+                activeLow = forced ?? d.activeLow ?? false
             }
         }
         guard d.sawVersion else { throw TraceError(line: max(1, lines.number), "expected the header line 'clickbridge-trace 1'; the file has none") }
         try d.validate(lastLine: lines.number)
         return Trace(
-            buttons: d.buttons, edges: edges, source: d.source, activeLow: activeLow,
+            buttons: d.buttons, edges: edges, source: d.source, activeLow: activeLow, statedActiveLow: d.activeLow ?? false,
             initiallyPressed: d.initialLevels.map { level in level.map { ($0 == 1) != activeLow } ?? false },
             timing: d.timing, expectations: d.expectations, expectsNoPresses: d.expectsNone,
             format: .native, timestampDigits: 9)

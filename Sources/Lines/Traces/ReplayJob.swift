@@ -32,18 +32,50 @@ public struct ReplayJob: Sendable {
     }
 
     /// Reads, replays, and hands each output line (without newline) to `write`, in decision
-    /// order. Returns the number of presses.
+    /// order; `note` gets what is said about the run (stderr): that the trace has no presses,
+    /// each way the presses differ from the trace's `expect` lines, or why they were not
+    /// compared. Expectations are compared when `check` is on and no override changes the
+    /// trace's own polarity or timing, since they were written for those.
     @discardableResult
-    public func run(write: (String) -> Void) throws(TraceFileError) -> Int {
+    public func run(check: Bool = true, write: (String) -> Void, note: (String) -> Void = { _ in }) throws(TraceFileError) -> ReplayOutcome {
         let trace = try TraceReader.read(contentsOf: path, options: read)
+        if trace.format == .evemu, read.activeLow != nil {
+            throw .options("--active-low and --active-high apply to gpiomon and native traces; in an evemu trace a key value of 1 is always a press")
+        }
+        let timing = timing(for: trace)
+        let changes = overrides(of: trace, timing: timing)
+        let compare = check && trace.checksItself && changes.isEmpty
+        var presses: [Press] = []
         var count = 0
         let digits = trace.timestampDigits
         let json = self.json
-        TraceReplay.replay(trace, timing: timing(for: trace)) { press in
+        TraceReplay.replay(trace, timing: timing) { press in
             count += 1
+            if compare { presses.append(press) }
             write(json ? TracePressText.json(press, digits: digits) : TracePressText.line(press, digits: digits))
         }
-        return count
+        if count == 0 {
+            note("\(path): no presses" + (trace.expectsNoPresses ? ", as the trace expects" : " in \(trace.edges.count) edges"))
+        }
+        var outcome = ReplayOutcome(presses: count, checked: compare, mismatches: [])
+        if compare {
+            outcome.mismatches = trace.mismatches(presses)
+            for m in outcome.mismatches { note("\(path): \(m)") }
+        } else if check, trace.checksItself {
+            note("\(path): expectations not checked: \(changes.joined(separator: ", ")) \(changes.count == 1 ? "changes" : "change") what the trace was recorded with")
+        }
+        return outcome
+    }
+
+    /// The flags that change the trace's own polarity or timing (empty when none does).
+    func overrides(of trace: Trace, timing: PressTiming) -> [String] {
+        var changed: [String] = []
+        if trace.activeLow != trace.statedActiveLow { changed.append(trace.activeLow ? "--active-low" : "--active-high") }
+        let own = trace.timing ?? .default
+        if timing.debounce != own.debounce { changed.append("--debounce") }
+        if timing.long != own.long { changed.append("--long") }
+        if timing.doubleWindow != own.doubleWindow { changed.append("--double-window") }
+        return changed
     }
 
     /// Parses a `--format` value: `auto` (nil), `native`, `gpiomon` or `evemu`.
@@ -62,6 +94,15 @@ public struct ReplayJob: Sendable {
         guard span <= TraceLimits.maxDuration else { throw ReplayArgumentError("\(flag) must be at most 24h, not \(text)") }
         return span
     }
+}
+
+/// What a replay found: how many presses, and whether they matched the trace's expectations.
+public struct ReplayOutcome: Sendable, Equatable {
+    public var presses: Int
+    /// Whether the presses were compared with the trace's `expect` lines.
+    public var checked: Bool
+    /// One readable line per difference; empty when the trace checks out (or was not checked).
+    public var mismatches: [String]
 }
 
 public struct ReplayArgumentError: Error, Sendable, CustomStringConvertible {

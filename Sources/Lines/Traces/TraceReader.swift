@@ -8,13 +8,14 @@ import Darwin
 public struct TraceReadOptions: Sendable, Hashable {
     /// nil detects the format from the content.
     public var format: TraceFormat?
-    /// gpiomon: a falling edge is a press. (Native traces state their polarity in the header;
-    /// evemu key values need none.)
-    public var activeLow: Bool
+    /// Overrides the trace's polarity: true makes a low level (a falling edge) a press, false a
+    /// high one. nil keeps what the trace says: its `polarity` line, else active-high (gpiomon
+    /// levels as the tool printed them). evemu key values need none: 1 is always a press.
+    public var activeLow: Bool?
     /// evemu: only these key codes become buttons; empty means every key.
     public var keys: [UInt16]
 
-    public init(format: TraceFormat? = nil, activeLow: Bool = false, keys: [UInt16] = []) {
+    public init(format: TraceFormat? = nil, activeLow: Bool? = nil, keys: [UInt16] = []) {
         self.format = format
         self.activeLow = activeLow
         self.keys = keys
@@ -30,7 +31,7 @@ public enum TraceReader {
             throw TraceError(line: 1, "the file is empty; expected a \(format) trace")
         }
         switch format {
-        case .native: return try NativeTraceReader.read(buffer)
+        case .native: return try NativeTraceReader.read(buffer, activeLow: options.activeLow)
         case .gpiomon: return try GpiomonImporter.read(buffer, activeLow: options.activeLow)
         case .evemu: return try EvemuImporter.read(buffer, keys: options.keys)
         }
@@ -111,11 +112,14 @@ public enum TraceReader {
 public enum TraceFileError: Error, Sendable, CustomStringConvertible {
     case io(FileReadError)
     case parse(TraceError)
+    /// The trace is valid, but the options asked of it do not apply to it.
+    case options(String)
 
     public var description: String {
         switch self {
         case .io(let e): return e.description
         case .parse(let e): return e.description
+        case .options(let reason): return reason
         }
     }
 
@@ -124,6 +128,7 @@ public enum TraceFileError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .io(let e): return e.description
         case .parse(let e): return e.described(file: file)
+        case .options(let reason): return "\(file): \(reason)"
         }
     }
 }
