@@ -50,6 +50,8 @@ let serviceTargets: [Target] = [
     .target(name: "Bridge", dependencies: [
         "Lines", "Presses", "OneClick", "ClaimService", "QuietRuntime",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // The outbox's persistent WAL (a file control GRDB does not wrap).
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
         // Actions: webhooks (AsyncHTTPClient) signed with HMAC-SHA256 (Crypto).
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,4 @@
+import Foundation
 import Lines
 import Presses
 
@@ -31,6 +32,19 @@ public struct BridgeConfig: Sendable, Equatable {
     /// The device-side principal of the generated credentials file.
     public static let defaultProfile = "bridge"
 
+    /// Makes relative paths relative to `directory` (the configuration file's). Button names
+    /// stay as written.
+    public mutating func resolvePaths(relativeTo directory: String) {
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : ((directory.isEmpty ? "." : directory) as NSString).appendingPathComponent(path)
+        }
+        stateDir = stateDir.map(resolve)
+        credentials = credentials.map(resolve)
+        for i in buttons.indices {
+            if case .trace(let file, let options) = buttons[i].source { buttons[i].source = .trace(file: resolve(file), options: options) }
+        }
+    }
+
     /// The button configured for a device id, if any.
     public func button(forDevice deviceId: String) -> ButtonConfig? {
         buttons.first { $0.deviceId == deviceId }
@@ -62,7 +76,7 @@ public struct ButtonConfig: Sendable, Equatable {
 public enum ButtonSource: Sendable, Equatable {
     case gpio(GPIOLineConfig)
     case evdev(EvdevConfig)
-    /// A trace file replayed in real time (relative to the working directory when not absolute).
+    /// A trace file replayed in real time (a relative path in the file is relative to the file).
     case trace(file: String, options: TraceReadOptions)
 
     /// The name of a button without a `name` (DESIGN.md): the source as written,

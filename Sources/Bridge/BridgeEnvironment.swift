@@ -3,10 +3,22 @@ import Foundation
 import Logging
 import OneClick
 
-/// A one-line reason `run`, `status` or `demo` cannot go on: what is wrong and what to do.
+/// A one-line reason `run`, `check`, `status` or `demo` cannot go on: what is wrong and what to do.
 public struct BridgeFailure: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// A mistake in the configuration or in a file it names, which only an edit fixes. `run` and
+    /// `check` then exit with `configExitStatus`, and the systemd unit does not restart into it.
+    public let isConfigError: Bool
+
+    public init(_ description: String, configError: Bool = false) {
+        self.description = description
+        self.isConfigError = configError
+    }
+
+    public static func config(_ description: String) -> BridgeFailure { BridgeFailure(description, configError: true) }
+
+    /// sysexits' EX_CONFIG.
+    public static let configExitStatus: Int32 = 78
 }
 
 /// Where a bridge keeps its state, whom it signs as, and which service it talks to: the
@@ -35,11 +47,7 @@ public struct BridgeEnvironment: Sendable {
                                serviceLogger: Logger = Logger(label: "clickbridge.service"),
                                say: @Sendable (String) -> Void = { _ in }) async throws(BridgeFailure) -> BridgeEnvironment {
         let stateDir = stateDir(for: config)
-        do {
-            try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        } catch {
-            throw BridgeFailure("cannot create the state dir \(stateDir): \(error.localizedDescription); set stateDir to a writable directory")
-        }
+        do { try StateFiles.makeDirectory(stateDir) } catch { throw BridgeFailure("state dir \(error.description)") }
         let credentialsPath = config.credentials ?? StateDirectory.credentialsPath(stateDirectory: stateDir)
         let file: CredentialsFile
         do throws(CredentialsFileError) {
@@ -48,10 +56,10 @@ public struct BridgeEnvironment: Sendable {
             }
             file = try CredentialsFile.load(path: credentialsPath)
         } catch {
-            throw BridgeFailure("credentials: \(error)")
+            throw .config("credentials: \(error)")
         }
         guard file.profile(named: config.profile) != nil else {
-            throw BridgeFailure("credentials \(credentialsPath) has no profile '\(config.profile)' (it has: \(file.profiles.map(\.name).joined(separator: ", "))); set `profile` in the configuration")
+            throw .config("credentials \(credentialsPath) has no profile '\(config.profile)' (it has: \(file.profiles.map(\.name).joined(separator: ", "))); set `profile` in the configuration")
         }
         var env = BridgeEnvironment(stateDir: stateDir, credentialsPath: credentialsPath, endpoint: config.endpoint ?? "",
                                     embedded: nil, credentials: file)

@@ -6,9 +6,11 @@ import Logging
 /// `clickbridge run`: the environment, the outbox, the daemon, and SIGTERM/SIGINT handling.
 public enum BridgeRunner {
     public static func run(configPath: String, say: @escaping @Sendable (String) -> Void) async throws {
-        let config: BridgeConfig
-        // loadTrusted: actions run commands, so a config others can write is refused.
-        do { config = try ConfigLoader.loadTrusted(file: configPath) } catch { throw BridgeFailure(error.description) }
+        // Everything `check` checks, before anything is created or bound: a mistake fails here,
+        // as a config error (exit 78) that systemd does not restart into.
+        let check = try ConfigCheck.run(configPath: configPath)
+        let config = check.config
+        for warning in check.warnings where !warning.contains("run waits for it") { say("warning: \(warning)") }
         let env = try await BridgeEnvironment.prepare(config: config, say: say)
         let outbox: Outbox
         do { outbox = try Outbox(stateDir: env.stateDir) } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import OneClick
 
 /// `clickbridge status`: the report for a configuration, asking the service for each device's
@@ -15,6 +16,9 @@ public enum BridgeStatus {
         let endpoint = config.endpoint ?? "http://\(BridgeEnvironment.embeddedListen(for: config))"
         let profile = profile ?? config.profile
         let client: Result<OneClickClient, BridgeFailure>
+        if access(credentialsPath, F_OK) == 0, let why = FileAccess.whyUnreadable(credentialsPath) {
+            throw BridgeFailure("cannot read the credentials \(credentialsPath): it \(why); \(StatusReport.readAdvice)")
+        }
         if FileManager.default.fileExists(atPath: credentialsPath) {
             do throws(CredentialsFileError) {
                 let env = BridgeEnvironment(stateDir: stateDir, credentialsPath: credentialsPath, endpoint: endpoint, embedded: nil,
@@ -26,7 +30,7 @@ public enum BridgeStatus {
         } else {
             client = .failure(BridgeFailure("no credentials at \(credentialsPath) yet (`clickbridge run` creates them)"))
         }
-        let report = await StatusReport.gather(config: config, stateDir: stateDir, endpoint: endpoint) { deviceId in
+        let report = try await StatusReport.gather(config: config, stateDir: stateDir, endpoint: endpoint) { deviceId in
             switch client {
             case .failure(let failure): return "claim state unknown: \(failure)"
             case .success(var client):

@@ -22,14 +22,19 @@ public enum ConfigLoader {
         return try load(file: path)
     }
 
+    /// Reads and parses the file. Relative paths in it (`stateDir`, `credentials`, trace files)
+    /// are relative to the file's own directory, so the daemon does not depend on where it was
+    /// started from (systemd starts it from `/`).
     public static func load(file path: String) throws(ConfigError) -> BridgeConfig {
         let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: path, line: 0, key: "", message: "cannot read the configuration: \(describe(error))")
+        switch FileAccess.readText(path) {
+        case .success(let t): text = t
+        case .failure(let problem):
+            throw ConfigError(file: path, line: 0, key: "", message: "cannot read the configuration: it \(problem.reason)")
         }
-        return try parse(text, file: path)
+        var config = try parse(text, file: path)
+        config.resolvePaths(relativeTo: (path as NSString).deletingLastPathComponent)
+        return config
     }
 
     /// `file` names the source in errors.
@@ -101,14 +106,6 @@ public enum ConfigLoader {
             return ConfigError(file: file, line: 0, key: "", message: "not valid YAML: \(error)")
         }
     }
-
-    private static func describe(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.localizedDescription
-    }
 }
 
 /// Reads the entries of one `buttons:` item.
@@ -161,7 +158,12 @@ private struct ButtonReader {
         // A button wired to GND with the internal pull-up is the usual wiring: active-low by default.
         var config = GPIOLineConfig(chip: chip, line: line, bias: .pullUp, activeLow: true)
         if let b = map.value("bias") {
-            config.bias = try reader.choice(b, key: "\(key).bias", GPIOBias.self)
+            // The same words as `listen --bias`: one parser for both.
+            let text = try reader.text(b, key: "\(key).bias", allowed: GPIOBias.spellings)
+            guard let bias = GPIOBias(parsing: text) else {
+                throw reader.error(b, "\(key).bias", "'\(text)' is not allowed; use \(GPIOBias.spellings)")
+            }
+            config.bias = bias
         }
         if let a = map.value("activeLow") { config.activeLow = try reader.bool(a, key: "\(key).activeLow") }
         return config

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import GRDBSQLite
+import OneClick
 import Presses
 
 /// The durable queue between the detector and the publisher: every press is committed here before
@@ -17,25 +19,39 @@ public final class Outbox: Sendable {
     public let path: String
     private let db: DatabaseQueue
 
-    /// Opens (creating if needed) the outbox in `stateDir`.
+    /// Opens (creating if needed) the outbox in `stateDir`. It is readable by the state dir's
+    /// group (0640, with its `-wal` and `-shm`), so `status` works for members of that group.
     public convenience init(stateDir: String) throws {
-        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
-        try self.init(path: (stateDir as NSString).appendingPathComponent(Outbox.fileName))
+        try StateFiles.makeDirectory(stateDir)
+        let path = (stateDir as NSString).appendingPathComponent(Outbox.fileName)
+        try StateFiles.prepare(path, mode: StateFiles.sharedMode, sqlite: true)
+        try self.init(path: path)
     }
 
-    public init(path: String) throws {
+    /// `readOnly`: for `status`, which may only read it (as a member of the daemon's group), and
+    /// must neither create nor change it.
+    public init(path: String, readOnly: Bool = false) throws {
         var config = Configuration()
+        config.readonly = readOnly
         // `status` reads while `run` writes; wait for a short write rather than fail.
         config.busyMode = .timeout(5)
-        config.prepareDatabase { db in
-            // Set here rather than with `config.journalMode = .wal`, whose setup lowers
-            // `synchronous` to NORMAL; FULL is per connection, so it belongs here too.
-            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+        if !readOnly {
+            config.prepareDatabase { db in
+                // Persistent WAL keeps -wal and -shm when the daemon closes the file: a reader that
+                // may not create them (status, as a member of the daemon's group) needs them to
+                // exist, running daemon or not.
+                var persist: CInt = 1
+                let code = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+                guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+                // Set here rather than with `config.journalMode = .wal`, whose setup lowers
+                // `synchronous` to NORMAL; FULL is per connection, so it belongs here too.
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
         }
         self.path = path
         db = try DatabaseQueue(path: path, configuration: config)
-        try Outbox.migrator.migrate(db)
+        if !readOnly { try Outbox.migrator.migrate(db) }
     }
 
     private static var migrator: DatabaseMigrator {

@@ -1,4 +1,6 @@
 import Foundation
+import Glibc
+import OneClick
 
 /// What `clickbridge status` shows: each button with its source and whether it is there, each
 /// device's claim state as the service reports it, the outbox backlog and its dead letters.
@@ -23,9 +25,10 @@ public struct StatusReport: Sendable {
     public var actions: [ActionRecord] = []
 
     /// Gathers everything; `claimState` asks the service about one device (never throws: it
-    /// returns the reason it could not tell).
+    /// returns the reason it could not tell). A state dir or outbox that exists but cannot be
+    /// read throws: `status` must not report "nothing yet" for what it cannot see.
     public static func gather(config: BridgeConfig, stateDir: String, endpoint: String,
-                              claimState: (String) async -> String) async -> StatusReport {
+                              claimState: (String) async -> String) async throws(BridgeFailure) -> StatusReport {
         var buttons: [ButtonLine] = []
         for b in config.buttons {
             buttons.append(ButtonLine(deviceId: b.deviceId, name: b.name, source: SourcePresence.describe(b.source),
@@ -33,15 +36,34 @@ public struct StatusReport: Sendable {
         }
         let path = (stateDir as NSString).appendingPathComponent(Outbox.fileName)
         var report = StatusReport(endpoint: endpoint, outboxPath: nil, buttons: buttons, backlog: nil, deadLetters: [], unconfiguredDevices: [])
-        report.actions = (try? ActionHealth.load(file: ActionHealth.file(inStateDir: stateDir))) ?? []
-        // Opening creates the file; a bridge that never ran has no outbox, and status must not make one.
-        guard FileManager.default.fileExists(atPath: path), let outbox = try? Outbox(path: path) else { return report }
-        report.outboxPath = path
-        report.backlog = try? outbox.backlog()
-        report.deadLetters = (try? outbox.deadLetters()) ?? []
-        let configured = Set(config.buttons.map(\.deviceId))
-        report.unconfiguredDevices = ((try? outbox.pendingDevices()) ?? []).filter { !configured.contains($0) }
+        // A bridge that never ran has no state dir or outbox: that, and only that, is "none yet".
+        guard access(stateDir, F_OK) == 0 || errno != ENOENT else { return report }
+        if let why = FileAccess.whyUnreadableDirectory(stateDir) {
+            throw BridgeFailure("cannot read the state dir \(stateDir): \(why); \(readAdvice)")
+        }
+        let actionsFile = ActionHealth.file(inStateDir: stateDir)
+        if access(actionsFile, F_OK) == 0 {
+            do { report.actions = try ActionHealth.load(file: actionsFile) } catch {
+                throw BridgeFailure("cannot read \(actionsFile): \(FileAccess.whyUnreadable(actionsFile) ?? "\(error)"); \(readAdvice)")
+            }
+        }
+        guard access(path, F_OK) == 0 else { return report }
+        do {
+            // Read-only: status neither creates nor changes the outbox of a running daemon.
+            let outbox = try Outbox(path: path, readOnly: true)
+            report.outboxPath = path
+            report.backlog = try outbox.backlog()
+            report.deadLetters = try outbox.deadLetters()
+            let configured = Set(config.buttons.map(\.deviceId))
+            report.unconfiguredDevices = try outbox.pendingDevices().filter { !configured.contains($0) }
+        } catch {
+            throw BridgeFailure("cannot read the outbox \(path): \(FileAccess.whyUnreadable(path) ?? "\(error)"); \(readAdvice)")
+        }
         return report
+    }
+
+    static var readAdvice: String {
+        "run status as the daemon's user or root, or join its group: sudo adduser \(FileAccess.userName(geteuid())) clickbridge, then log in again"
     }
 
     /// The text `status` prints.

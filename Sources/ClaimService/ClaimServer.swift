@@ -83,7 +83,8 @@ public struct ClaimServer: Service {
         return RunningClaimServer(port: port, group: group, task: task)
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    /// Whether `host` is a loopback address, where unsigned requests may be allowed.
+    public static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }
@@ -110,6 +111,8 @@ public final class RunningClaimServer: Sendable {
 public enum ClaimServerError: Error, CustomStringConvertible {
     case unsignedOnNonLoopback(String)
     case didNotStart
+    /// The service's database could not be opened; the text names the file and why.
+    case cannotOpenStore(String)
 
     public var description: String {
         switch self {
@@ -117,6 +120,8 @@ public enum ClaimServerError: Error, CustomStringConvertible {
             "--allow-unsigned is only allowed on a loopback address (127.0.0.1, ::1, localhost), not \(host): listen on loopback or drop the flag"
         case .didNotStart:
             "the claim service stopped before it accepted connections"
+        case .cannotOpenStore(let what):
+            "cannot open the service's database \(what)"
         }
     }
 }

@@ -13,7 +13,16 @@ final class ClaimServiceCore: Sendable {
 
     init(configuration: ClaimServiceConfiguration, logger: Logger = Logger(label: "clickbridge.service")) throws {
         self.configuration = configuration
-        self.store = try Store(directory: configuration.stateDirectory)
+        do {
+            self.store = try Store(directory: configuration.stateDirectory)
+        } catch let problem as FileProblem {
+            throw ClaimServerError.cannotOpenStore(problem.description)
+        } catch {
+            // SQLite's own words name no file: say which, and why this user cannot use it.
+            let path = configuration.stateDirectory + "/" + Store.fileName
+            let why = FileAccess.whyUnreadable(path) ?? FileAccess.whyUnwritableDirectory(configuration.stateDirectory)
+            throw ClaimServerError.cannotOpenStore("\(path): \(error)" + (why.map { " (\($0))" } ?? ""))
+        }
         self.retention = EventRetention(retention: configuration.eventRetention)
         self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy, logger: logger, now: configuration.now)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OneClick
 
 /// The service's state: one SQLite file in the state directory, in WAL mode, with
 /// `synchronous=FULL` on every connection so that a committed answer survives power loss.
@@ -9,7 +10,11 @@ final class Store: Sendable {
     static let fileName = "claim-service.sqlite"
 
     init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Nobody but the service reads its database: 0600, made before SQLite creates -wal and -shm
+        // with the same mode.
+        let path = directory + "/" + Self.fileName
+        try StateFiles.makeDirectory(directory)
+        try StateFiles.prepare(path, mode: StateFiles.privateMode, sqlite: true)
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
@@ -17,7 +22,7 @@ final class Store: Sendable {
             // Per connection: NORMAL, GRDB's WAL default, could lose the last commits on power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: directory + "/" + Self.fileName, configuration: config)
+        pool = try DatabasePool(path: path, configuration: config)
         // GRDB sets the writer to NORMAL when it enables WAL, after prepareDatabase ran: set FULL
         // again on the writer, the one connection that commits. (StoreTests checks it.)
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }

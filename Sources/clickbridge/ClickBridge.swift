@@ -6,8 +6,9 @@ struct ClickBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clickbridge",
         abstract: "Turn a button on a Linux machine into an IoT 1-Click device.",
+        version: versionText,
         subcommands: [
-            Demo.self, Serve.self, Run.self, Status.self,
+            Demo.self, Serve.self, Run.self, Check.self, Status.self,
             Listen.self, Record.self, Replay.self, Doctor.self,
             Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self,
         ]

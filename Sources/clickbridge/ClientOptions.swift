@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import OneClick
 
 /// Options every client command shares: where the service is and who signs.
@@ -19,13 +20,21 @@ struct ClientOptions: ParsableArguments {
     var region: String?
 
     var credentialsPath: String {
-        credentials ?? StateDirectory.credentialsPath(stateDirectory: StateDirectory.defaultPath())
+        credentials ?? StateDirectory.clientCredentialsPath()
     }
 
     /// A client signing with `profile`, or with `defaultProfile` when none was given.
     func makeClient(defaultProfile: String = "owner") throws -> OneClickClient {
         let name = profile ?? defaultProfile
-        let signing = try ClientCredentials.load(path: credentialsPath, profile: name)
+        let path = credentialsPath
+        let signing: ClientCredentials
+        do {
+            signing = try ClientCredentials.load(path: path, profile: name)
+        } catch {
+            // The default file is missing or unreadable: say where it would come from.
+            guard credentials == nil, access(path, R_OK) != 0 else { throw error }
+            throw CommandFailure("credentials \(error.description); \(StateDirectory.clientCredentialsAdvice(path: path))")
+        }
         return try OneClickClient(endpoint: endpoint, credentials: signing, region: region)
     }
 }

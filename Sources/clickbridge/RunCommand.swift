@@ -23,8 +23,8 @@ struct Run: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         } catch let failure as BridgeFailure {
-            FileHandle.standardError.write(Data("clickbridge run: \(failure)\n".utf8))
-            throw ExitCode.failure
+            Terminal.err("clickbridge run: \(failure)")
+            throw ExitCode(failure.isConfigError ? BridgeFailure.configExitStatus : 1)
         }
     }
 }

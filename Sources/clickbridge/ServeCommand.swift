@@ -42,15 +42,20 @@ struct Serve: AsyncParsableCommand {
         }
         guard claimExpirySeconds > 0 else { throw ValidationError("--claim-expiry-seconds must be positive") }
         guard eventRetentionDays > 0 else { throw ValidationError("--event-retention-days must be positive") }
+        // Every refusal comes before anything is written: no state dir, no credentials.
+        if allowUnsigned, !ClaimServer.isLoopback(host) {
+            throw ServeFailure(ClaimServerError.unsignedOnNonLoopback(host).description)
+        }
         let stateDir = self.stateDir ?? StateDirectory.defaultPath()
         let credentialsPath: String
         if let credentials {
-            guard FileManager.default.fileExists(atPath: credentials) else {
-                throw ServeFailure("credentials file \(credentials) does not exist: create it, or omit --credentials to use \(StateDirectory.credentialsPath(stateDirectory: stateDir))")
+            if let why = FileAccess.whyUnreadable(credentials) {
+                throw ServeFailure("credentials file \(credentials) \(why): fix that, or omit --credentials to use \(StateDirectory.credentialsPath(stateDirectory: stateDir))")
             }
             credentialsPath = credentials
         } else {
             credentialsPath = StateDirectory.credentialsPath(stateDirectory: stateDir)
+            do { try StateFiles.makeDirectory(stateDir) } catch { throw ServeFailure("state dir \(error.description)") }
             if try CredentialsFile.createDefaultIfMissing(path: credentialsPath) {
                 FileHandle.standardOutput.write(Data("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)\n".utf8))
             }

@@ -54,7 +54,7 @@ struct ActionsDaemonTests {
         #expect(WebhookSignature.isValid(hooks.first?.headers["x-clickbridge-signature"] ?? "", body: hooks.first?.body ?? [], secret: "k"))
 
         // The failing action is recorded for `clickbridge status`, and the others as runs.
-        let report = await StatusReport.gather(config: config, stateDir: dir, endpoint: "test") { _ in "CLAIMED" }
+        let report = try await StatusReport.gather(config: config, stateDir: dir, endpoint: "test") { _ in "CLAIMED" }
         #expect(report.actions.map { "\($0.clickType)[\($0.index)] \($0.runs)/\($0.failures)" }
                 == ["DOUBLE[0] 1/0", "LONG[0] 1/0", "LONG[1] 1/0", "LONG[2] 1/1", "SINGLE[0] 1/0"])
         #expect(report.text.contains("G030PM0123456791 LONG[2] exec /bin/false: 1 runs  1 FAILED; last: exit 1"))

@@ -82,14 +82,19 @@ import Testing
         #expect(daemon.terminationStatus == 0)
     }
 
-    @Test func aConfigurationErrorIsOneLineAndNonZero() async throws {
+    /// One line, and exit 78 (EX_CONFIG), which the unit's RestartPreventExitStatus keeps
+    /// systemd from restarting into.
+    @Test func aConfigurationErrorIsOneLineAndExit78() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        try "buttons:\n  - deviceId: a1\n    gpio: { chip: gpiochip0, line: GPIO17, bias: pullup }\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+        try "stateDir: \(dir)/state\nbuttons:\n  - deviceId: a1\n    gpio: { chip: gpiochip0, line: GPIO17, bias: sideways }\n"
+            .write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
         let result = try await runToEnd(["run", "--config", dir + "/bad.yaml"])
-        #expect(result.status != 0)
+        #expect(result.status == 78)
         let message = result.err.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(message == "clickbridge run: \(dir)/bad.yaml:3: buttons[0].gpio.bias: 'pullup' is not allowed; use one of pull-up, pull-down, disable, as-is")
+        #expect(message == "clickbridge run: \(dir)/bad.yaml:4: buttons[0].gpio.bias: 'sideways' is not allowed; use pull-up, pull-down, disable or as-is")
+        // Found before anything was created.
+        #expect(!FileManager.default.fileExists(atPath: dir + "/state"))
     }
 }
 

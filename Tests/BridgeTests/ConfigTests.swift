@@ -7,32 +7,92 @@ import Testing
 @Suite struct ConfigTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    static var example: String {
+        get throws { try String(contentsOfFile: repo.appendingPathComponent("hardware/clickbridge.yaml").path, encoding: .utf8) }
+    }
+
+    /// The example with the commented block that starts at the line holding `marker` made live:
+    /// that line and the comment lines after it indented at least as deep, up to the first
+    /// other line. The documented alternatives must parse as they are written.
+    static func uncommenting(_ marker: String, in text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        guard let first = lines.firstIndex(where: { $0.contains(marker) }) else { return text }
+        let indent = lines[first].prefix { $0 == " " }.count
+        var i = first
+        while i < lines.count {
+            let line = lines[i]
+            let pad = line.prefix { $0 == " " }.count
+            guard pad == indent, line.dropFirst(pad).hasPrefix("# ") || line.dropFirst(pad) == "#",
+                  i == first || line.dropFirst(pad + 2).hasPrefix(" ") else { break }
+            lines[i] = String(line.prefix(pad)) + String(line.dropFirst(pad + 2))
+            i += 1
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The shipped example as it is: one GPIO button, active-low with pull-up, on the embedded
+    /// service with the state dir's credentials, and no relative path.
     @Test func theDocumentedExampleParses() throws {
         let path = Self.repo.appendingPathComponent("hardware/clickbridge.yaml").path
         let config = try ConfigLoader.load(file: path)
         #expect(config.stateDir == "/var/lib/clickbridge")
-        #expect(config.endpoint == "http://127.0.0.1:8787")
-        #expect(config.listen == "127.0.0.1:8787")
-        #expect(config.credentials == "/etc/clickbridge/credentials")
+        #expect(config.endpoint == nil)
+        #expect(config.listen == nil)
+        #expect(config.credentials == nil)
         #expect(config.profile == "bridge")
         #expect(config.claimCode == "C-3F9A2K7Q1Z")
-        #expect(config.buttons.map(\.deviceId) == ["G030PM0123456789", "G030PM0123456790", "G030PM0123456791"])
+        #expect(config.buttons.map(\.deviceId) == ["G030PM0123456789"])
         #expect(config.buttons[0].source == .gpio(GPIOLineConfig(chip: "gpiochip0", line: "GPIO17", bias: .pullUp, activeLow: true)))
         #expect(config.buttons[0].hasActions == false)
         #expect(config.buttons[0].timing == PressTiming(debounce: .milliseconds(20), long: .milliseconds(1500), doubleWindow: .milliseconds(400)))
         #expect(config.buttons[0].name == "gpiochip0:GPIO17")
-        #expect(config.buttons[1].source == .evdev(EvdevConfig(device: "/dev/input/by-path/platform-button@11-event", keys: [28], waitForDevice: true)))
-        #expect(config.buttons[1].name == "/dev/input/by-path/platform-button@11-event:KEY_ENTER")
-        #expect(config.buttons[2].source == .trace(file: "hardware/traces/double-bouncy.txt", options: TraceReadOptions(format: .gpiomon, activeLow: true)))
-        #expect(config.buttons[2].name == "hardware/traces/double-bouncy.txt")
     }
 
-    /// The example's trace button reads the bundled trace with the options it gives.
+    /// Each commented alternative in the example parses once uncommented: the timing line, the
+    /// actions, the evdev button (instead of the GPIO one), the remote endpoint.
+    @Test func theExamplesCommentedAlternativesParse() throws {
+        let text = try Self.example
+        let timed = try ConfigLoader.parse(Self.uncommenting("# timing:", in: text))
+        #expect(timed.buttons[0].timing == .default)
+        let actions = try ConfigLoader.parse(Self.uncommenting("# on:", in: text))
+        #expect(actions.buttons[0].actions.actions(for: .single) == [.exec(ExecAction(argv: ["/usr/bin/mpc", "toggle"]))])
+        #expect(actions.buttons[0].actions.actions(for: .long).count == 1)
+        let evdev = try ConfigLoader.parse(Self.uncommenting("# - deviceId: G030PM0123456790", in: text))
+        #expect(evdev.buttons.map(\.deviceId) == ["G030PM0123456789", "G030PM0123456790"])
+        #expect(evdev.buttons[1].source == .evdev(EvdevConfig(device: "/dev/input/by-path/platform-button@11-event", keys: [28], waitForDevice: true)))
+        #expect(evdev.buttons[1].name == "/dev/input/by-path/platform-button@11-event:KEY_ENTER")
+        var remoteText = text
+        for key in ["endpoint", "credentials", "profile"] { remoteText = remoteText.replacingOccurrences(of: "#   \(key):", with: "\(key):") }
+        let remote = try ConfigLoader.parse(remoteText)
+        #expect(remote.endpoint == "http://192.168.1.20:8787")
+        #expect(remote.credentials == "/etc/clickbridge/credentials")
+    }
+
+    /// The example's trace button reads the trace the package installs (`hardware/traces/` here).
     @Test func theExampleTraceButtonReadsItsTrace() throws {
-        let config = try ConfigLoader.load(file: Self.repo.appendingPathComponent("hardware/clickbridge.yaml").path)
-        guard case .trace(let file, let options) = config.buttons[2].source else { Issue.record("not a trace"); return }
-        let trace = try TraceReader.read(contentsOf: Self.repo.appendingPathComponent(file).path, options: options)
-        #expect(TraceReplay.presses(of: trace, timing: config.buttons[2].timing).map(\.clickType) == [.double])
+        let installed = "/usr/share/clickbridge/traces/"
+        let text = Self.uncommenting("# - deviceId: G030PM0123456791", in: try Self.example)
+            .replacingOccurrences(of: installed, with: Self.repo.appendingPathComponent("hardware/traces").path + "/")
+        let config = try ConfigLoader.parse(text)
+        #expect(config.buttons.count == 2)
+        guard case .trace(let file, let options) = config.buttons[1].source else { Issue.record("not a trace"); return }
+        let trace = try TraceReader.read(contentsOf: file, options: options)
+        #expect(TraceReplay.presses(of: trace, timing: config.buttons[1].timing).map(\.clickType) == [.double])
+    }
+
+    /// Relative paths are relative to the file, not to where `run` was started (systemd: `/`).
+    @Test func relativePathsAreRelativeToTheConfigFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("c.yaml").path
+        try "stateDir: state\ncredentials: ../creds\nbuttons:\n  - deviceId: a1\n    trace: { file: traces/t.txt }\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let config = try ConfigLoader.load(file: file)
+        #expect(config.stateDir == dir.path + "/state")
+        #expect(config.credentials == dir.path + "/../creds")
+        #expect(config.buttons[0].source == .trace(file: dir.path + "/traces/t.txt", options: TraceReadOptions()))
+        #expect(config.buttons[0].name == "traces/t.txt")
     }
 
     /// The per-button `on:` key is the string "on" (YAML 1.1 would read a boolean): accepted, reserved.
@@ -97,7 +157,7 @@ import Testing
 
     /// Each bad input: the line, the key, and words from what is allowed.
     @Test(arguments: [
-        ("buttons:\n  - deviceId: a1\n    gpio: { chip: c, line: l, bias: pullup }\n", 3, "buttons[0].gpio.bias", "pull-up, pull-down, disable, as-is"),
+        ("buttons:\n  - deviceId: a1\n    gpio: { chip: c, line: l, bias: sideways }\n", 3, "buttons[0].gpio.bias", "pull-up, pull-down, disable or as-is"),
         ("stateDir: /x\nendpont: http://h\nbuttons: []\n", 2, "endpont", "allowed here: stateDir, endpoint, listen"),
         ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { debounce: 20 }\n", 4, "buttons[0].timing.debounce", "ms or s"),
         ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { long: 1.5 sec }\n", 4, "buttons[0].timing.long", "ms or s"),

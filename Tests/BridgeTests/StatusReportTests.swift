@@ -18,7 +18,7 @@ import Testing
         let dead = try outbox.enqueue(deviceId: "present-1", button: "b", clickType: .single, reportedTime: "2026-11-22T00:00:00.000Z")
         try outbox.deadLetter(eventId: dead.eventId, status: 400, code: "InvalidRequestException", message: "bad clickType")
         try outbox.enqueue(deviceId: "old-device", button: "b", clickType: .long, reportedTime: "2026-11-22T00:00:01.000Z")
-        let report = await StatusReport.gather(config: config, stateDir: dir, endpoint: "http://127.0.0.1:1") { "state of \($0)" }
+        let report = try await StatusReport.gather(config: config, stateDir: dir, endpoint: "http://127.0.0.1:1") { "state of \($0)" }
         #expect(report.buttons.map(\.present) == [true, false])
         #expect(report.buttons.map(\.claimState) == ["state of present-1", "state of missing-1"])
         #expect(report.backlog?.count == 1)
@@ -36,7 +36,7 @@ import Testing
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
         let config = try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n")
-        let report = await StatusReport.gather(config: config, stateDir: dir, endpoint: "e") { _ in "?" }
+        let report = try await StatusReport.gather(config: config, stateDir: dir, endpoint: "e") { _ in "?" }
         #expect(report.outboxPath == nil)
         #expect(report.text.contains("none yet"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/" + Outbox.fileName))

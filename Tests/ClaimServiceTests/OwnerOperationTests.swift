@@ -127,7 +127,7 @@ import Testing
         try await h.register(id)
         try await h.claim(id, tags: #"{"tags":{"a":"1"}}"#)
         let arn = "arn:aws:iot1click:us-east-1:111122223333:devices/\(id)"
-        #expect(try await h.call(.tagResource(resourceArn: arn), as: ownerA, body: #"{"tags":{"b":"2","c":""}}"#) == .success(.noContent))
+        #expect(await h.call(.tagResource(resourceArn: arn), as: ownerA, body: #"{"tags":{"b":"2","c":""}}"#) == .success(.noContent))
         #expect(try await h.ok(.listTagsForResource(resourceArn: arn), as: ownerA, ListTagsForResourceResponse.self).tags == ["a": "1", "b": "2", "c": ""])
         #expect(await h.call(.untagResource(resourceArn: arn), as: ownerA, query: [("tagKeys", "a"), ("tagKeys", "c")]) == .success(.noContent))
         #expect(try await h.ok(.listTagsForResource(resourceArn: arn), as: ownerA, ListTagsForResourceResponse.self).tags == ["b": "2"])

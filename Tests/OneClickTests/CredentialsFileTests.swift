@@ -129,7 +129,7 @@ struct CredentialsFileTests {
             _ = try CredentialsFile.load(path: dir.path + "/missing")
             Issue.record("loaded a missing file")
         } catch {
-            #expect(error.description.contains("/missing: no such file"))
+            #expect(error.description.contains("/missing: does not exist"))
         }
         try "[a]\nnonsense\n".write(toFile: dir.path + "/bad", atomically: false, encoding: .utf8)
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import OneClick
 import Synchronization
 
 /// The outcome of every configured action, kept in memory and, when given a file, written there
@@ -17,7 +18,9 @@ public final class ActionHealth: Sendable {
 
     public func record(_ event: ActionEvent, index: Int, action: Action, ok: Bool, result: String,
                        now: Double = Date().timeIntervalSince1970) {
-        let snapshot = records.withLock { records in
+        // The file is written under the lock: two actions finishing at once must not have the
+        // older snapshot land last.
+        records.withLock { records in
             var r = records["\(event.deviceId)/\(event.clickType.rawValue)/\(index)"]
                 ?? ActionRecord(deviceId: event.deviceId, button: event.button, clickType: event.clickType.rawValue,
                                 index: index, action: action.summary)
@@ -33,9 +36,8 @@ public final class ActionHealth: Sendable {
                 r.lastErrorEventId = event.eventId
             }
             records[r.key] = r
-            return Array(records.values)
+            if let file { try? Self.write(Array(records.values), to: file) }
         }
-        if let file { try? Self.write(snapshot, to: file) }
     }
 
     /// Sorted by device, click type and position.
@@ -54,6 +56,8 @@ public final class ActionHealth: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(sorted(records)).write(to: URL(fileURLWithPath: file), options: .atomic)
+        // `status` reads it as a member of the state dir's group.
+        StateFiles.setMode(file, StateFiles.sharedMode)
     }
 
     private static func sorted(_ records: [ActionRecord]) -> [ActionRecord] {

@@ -25,8 +25,11 @@ public enum CredentialGenerator {
     /// principals, `bridge` (the device side) and `owner` (the person who claims).
     public static func defaultFile() -> CredentialsFile {
         let account = accountId()
-        return CredentialsFile(profiles: [profile(name: "bridge", accountId: account), profile(name: "owner", accountId: account)])
+        return CredentialsFile(profiles: defaultProfiles.map { profile(name: $0, accountId: account) })
     }
+
+    /// The principals of the default file: the device side, then the person who claims.
+    public static let defaultProfiles = ["bridge", "owner"]
 
     static func randomString(count: Int, from alphabet: String) -> String {
         let symbols = Array(alphabet)

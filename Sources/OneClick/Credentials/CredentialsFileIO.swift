@@ -11,17 +11,10 @@ import Darwin
 /// change.
 extension CredentialsFile {
     public static func load(path: String) throws(CredentialsFileError) -> CredentialsFile {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) {
-                throw CredentialsFileError(path: path, line: nil, "no such file; create it with 'clickbridge credentials add NAME' or start 'clickbridge serve'")
-            }
-            throw CredentialsFileError(path: path, line: nil, "cannot be read: \(error.localizedDescription)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CredentialsFileError(path: path, line: nil, "is not UTF-8 text")
+        let text: String
+        switch FileAccess.readText(path) {
+        case .success(let t): text = t
+        case .failure(let problem): throw CredentialsFileError(path: path, line: nil, problem.reason)
         }
         do {
             return try CredentialsFile(parsing: text)
@@ -30,18 +23,25 @@ extension CredentialsFile {
         }
     }
 
-    /// Replaces the file atomically with mode 0600, creating its directory (mode 0700) if needed.
-    public func write(path: String) throws(CredentialsFileError) {
+    /// Replaces the file atomically, creating its directory (mode 0700) if needed. A file that
+    /// exists keeps its mode and group (a state dir's credentials are shared with the daemon's
+    /// group); a new one gets `mode` and the directory's group.
+    public func write(path: String, mode: mode_t = StateFiles.privateMode) throws(CredentialsFileError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
         } catch {
-            throw CredentialsFileError(path: path, line: nil, "cannot create directory \(directory): \(error.localizedDescription)")
+            throw CredentialsFileError(path: path, line: nil, "cannot create its directory: \(FileAccess.whyUnwritableDirectory((directory as NSString).deletingLastPathComponent) ?? "permission denied")")
         }
+        var existing = stat()
+        let keep = stat(path, &existing) == 0
         let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CredentialsFileError(path: path, line: nil, "cannot create \(temp): \(Self.errnoText())") }
+        // Before any secret is written: only the owner can read the temp file until its mode is set.
+        fchmod(fd, keep ? existing.st_mode & 0o7777 : mode)
+        if keep { _ = fchown(fd, uid_t.max, existing.st_gid) }
         let bytes = Array(rendered().utf8)
         var written = 0
         var failure: String?
@@ -89,13 +89,16 @@ extension CredentialsFile {
 
     /// Creates the default file (`bridge` and `owner` of one random account) if there is no file
     /// at `path`. Returns true if it created one.
+    /// It is made readable by the state dir's group (mode 0640), so members of the daemon's
+    /// group can claim with its `owner` profile.
     @discardableResult
     public static func createDefaultIfMissing(path: String) throws(CredentialsFileError) -> Bool {
         if FileManager.default.fileExists(atPath: path) { return false }
         let lock = try FileLock(path: path + ".lock")
         defer { lock.unlock() }
         if FileManager.default.fileExists(atPath: path) { return false }
-        try CredentialGenerator.defaultFile().write(path: path)
+        try CredentialGenerator.defaultFile().write(path: path, mode: StateFiles.sharedMode)
+        StateFiles.setMode(path, StateFiles.sharedMode)
         return true
     }
 
