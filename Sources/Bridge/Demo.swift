@@ -34,7 +34,7 @@ public struct Demo: Sendable {
             return String(format: "%5.2fs", Double(ms) / 1000)
         }
         let say = self.say
-        let step = { @Sendable (n: String, text: String) in say("\(stamp())  \(n)  \(text)") }
+        let step = { @Sendable (n: String, text: String) in say("\(stamp())  \(String(repeating: " ", count: max(0, 2 - n.count)))\(n)  \(text)") }
         let detail = { @Sendable (text: String) in say("            \(text)") }
 
         let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("clickbridge-demo-\(UUID().uuidString.prefix(8))").path
@@ -122,18 +122,18 @@ public struct Demo: Sendable {
             step("5", "finalize claim  FinalizeDeviceClaim(\(Demo.deviceId)) → \(finalized.state ?? "?")")
             guard finalized.state == "CLAIMED" else { throw BridgeFailure("FinalizeDeviceClaim answered \(finalized.state ?? "nothing"), not CLAIMED") }
 
-            // 6. The three click types.
+            // 6 to 8. The three click types.
             try await press(SimulatedButton(name: "demo-button").click(.milliseconds(90), bounce: 2), expect: .single,
                             number: "6", label: "press SINGLE", source: source, inbox: &inbox, post: post, attempt: 2, step: step, detail: detail)
             try await press(SimulatedButton(name: "demo-button").doubleClick(bounce: 2), expect: .double,
-                            number: "6", label: "press DOUBLE", source: source, inbox: &inbox, post: post, attempt: 3, step: step, detail: detail)
+                            number: "7", label: "press DOUBLE", source: source, inbox: &inbox, post: post, attempt: 3, step: step, detail: detail)
             try await press(SimulatedButton(name: "demo-button").hold(.milliseconds(1700), bounce: 2), expect: .long,
-                            number: "6", label: "press LONG", source: source, inbox: &inbox, post: post, attempt: 4, step: step, detail: detail)
+                            number: "8", label: "press LONG", source: source, inbox: &inbox, post: post, attempt: 4, step: step, detail: detail)
 
-            // 7. What the owner sees.
+            // 9 and 10. What the owner sees.
             let events = try await owner.listDeviceEvents(deviceId: Demo.deviceId, from: Date(timeIntervalSinceNow: -3600), to: Date(timeIntervalSinceNow: 60))
             let list = events.events ?? []
-            step("7", "ListDeviceEvents(\(Demo.deviceId)) → \(list.count) events")
+            step("9", "ListDeviceEvents(\(Demo.deviceId)) → \(list.count) events")
             var clicks: [String] = []
             for e in list {
                 detail(e.stdEvent ?? "(no stdEvent)")
@@ -145,7 +145,7 @@ public struct Demo: Sendable {
                 throw BridgeFailure("ListDeviceEvents returned \(clicks), expected \(expected)")
             }
             let described = try await owner.describeDevice(deviceId: Demo.deviceId)
-            step("7", "DescribeDevice(\(Demo.deviceId)) →")
+            step("10", "DescribeDevice(\(Demo.deviceId)) →")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             if let data = try? encoder.encode(described), let text = String(data: data, encoding: .utf8) {
@@ -182,7 +182,9 @@ public struct Demo: Sendable {
                 guard press.clickType == expect else { throw BridgeFailure("the button was decided \(press.clickType.rawValue), expected \(expect.rawValue)") }
                 decided = press
                 let held = Double((press.decidedAt - press.pressedAt).nanoseconds) / 1e6
-                detail("detector: \(seen) raw edges so far, debounced → \(press.clickType.rawValue), decided \(Int(held.rounded())) ms after the first press; committed to the outbox")
+                // A LONG is decided while the button is still held: its release edges come later.
+                let when = seen < edges ? "while still held, after \(seen) of its \(edges) edges" : "from its \(edges) edges"
+                detail("detector: debounced → \(press.clickType.rawValue) \(when), decided \(Int(held.rounded())) ms after the first press; committed to the outbox")
             case .delivered(let event):
                 detail("publisher: event \(event.eventId) \(event.clickType.rawValue) at \(event.reportedTime) → acknowledged by the service")
                 return

@@ -145,5 +145,17 @@ import Testing
         #expect(all.contains { $0.contains("FinalizeDeviceClaim") && $0.hasSuffix("CLAIMED") })
         #expect(all.contains { $0.contains("ListDeviceEvents") && $0.contains("4 events") })
         #expect(all.last?.contains("done") == true)
+        // Its steps are numbered 1 to 10, in order, each once.
+        let numbers = all.compactMap { line -> Int? in
+            let words = line.split(separator: " ")
+            return words.count > 1 && words[0].hasSuffix("s") ? Int(words[1]) : nil
+        }
+        #expect(numbers == Array(1...10))
+        // Each press's edge count is the one its step announced (the LONG: some of them, while held).
+        for (i, line) in all.enumerated() where line.contains(" raw edges on the line") {
+            let announced = line.split(separator: " ").reversed().dropFirst(5).first.map(String.init)
+            let detector = all[(i + 1)...].first { $0.contains("detector:") } ?? ""
+            #expect(announced.map { detector.contains("from its \($0) edges") || detector.contains("of its \($0) edges") } == true, "\(line) / \(detector)")
+        }
     }
 }
