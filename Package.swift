@@ -64,15 +64,18 @@ let serviceTargets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
+    // Silences the fixtures' logs in every test target (CLICKBRIDGE_TEST_LOGS=1 shows them).
+    .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+    .target(name: "CTestSupport", dependencies: ["TestSupport"], path: "Tests/CTestSupport"),
     // OneClickTests also runs the client against a real ClaimServer on loopback.
-    .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService"], exclude: ["Fixtures"]),
+    .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService", "CTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ClaimServiceTests", dependencies: [
-        "ClaimService", "OneClick",
+        "ClaimService", "OneClick", "CTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
-    .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime"]),
+    .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime", "CTestSupport"]),
     .testTarget(name: "BridgeTests", dependencies: [
-        "Bridge", "ClaimService", "OneClick", "Lines", "Presses",
+        "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "CTestSupport",
         // A real HTTP receiver on loopback for the webhook tests.
         .product(name: "Hummingbird", package: "hummingbird"),
     ]),
