@@ -7,7 +7,8 @@ public enum GPIOBias: String, Sendable, Hashable, CaseIterable {
     case disable = "disable"
     case asIs = "as-is"
 
-    /// Accepts the spellings of DESIGN.md and of gpiod's tools (`pull-up`, `pull_up`, `disabled`).
+    /// Accepts ClickBridge's spellings (`pull-up`, `pull-down`, `disable`, `as-is`; see ARCHITECTURE.md,
+    /// "Sources and the live loop") and those of gpiod's tools (`pull_up`, `disabled`).
     public init?(parsing text: String) {
         switch String(text.lowercased().map { $0 == "_" ? "-" : $0 }) {
         case "pull-up", "pullup", "up": self = .pullUp
