@@ -54,7 +54,7 @@ public struct BridgeConfig: Sendable, Equatable {
 /// One configured button: a device id and the line it reads.
 public struct ButtonConfig: Sendable, Equatable {
     public var deviceId: String
-    /// `name` from the file, else the source's own name (DESIGN.md): this is `Press.button`.
+    /// `name` from the file, else the source's own name (ARCHITECTURE.md, "Button names"): this is `Press.button`.
     public var name: String
     public var source: ButtonSource
     public var timing: PressTiming
@@ -79,7 +79,7 @@ public enum ButtonSource: Sendable, Equatable {
     /// A trace file replayed in real time (a relative path in the file is relative to the file).
     case trace(file: String, options: TraceReadOptions)
 
-    /// The name of a button without a `name` (DESIGN.md): the source as written,
+    /// The name of a button without a `name` (ARCHITECTURE.md, "Button names"): the source as written,
     /// `gpiochip0:GPIO17`, the evdev path with its key, or the trace file.
     public var defaultName: String {
         switch self {

@@ -23,7 +23,7 @@ public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// What the publisher does with a failure (DESIGN.md, "The outbox").
+/// What the publisher does with a failure (ARCHITECTURE.md, "Outbox and delivery").
 public enum DeliveryVerdict: Sendable, Equatable {
     /// Keep the event and try again after a backoff.
     case retry

@@ -1,6 +1,6 @@
 import OneClick
 
-/// The claim state machine of DESIGN.md as pure decisions over stored state. The store gathers
+/// The claim state machine (ARCHITECTURE.md, "Claim rules") as pure decisions over stored state. The store gathers
 /// the facts inside one write transaction, asks these functions, and applies the answer; so every
 /// transition is atomic and the rules are testable without HTTP or SQLite.
 enum ClaimRules {

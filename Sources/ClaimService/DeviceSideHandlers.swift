@@ -1,6 +1,6 @@
 import OneClick
 
-/// The device side (DESIGN.md): `PUT /devices/{id}/registration` and `POST /devices/{id}/events`,
+/// The device side (ARCHITECTURE.md, "Device side"): `PUT /devices/{id}/registration` and `POST /devices/{id}/events`,
 /// plus `GET /devices/{id}/registration`, which tells the bound principal the device's claim state.
 extension ClaimServiceCore {
     /// The claim state as the device itself may know it (as a 1-Click button's light showed it):

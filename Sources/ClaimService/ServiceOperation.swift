@@ -14,7 +14,7 @@ enum ServiceOperation: Equatable, Sendable {
     case unclaimDevice(deviceId: String)
     case untagResource(resourceArn: String)
     case updateDeviceState(deviceId: String)
-    // The device side (DESIGN.md).
+    // The device side (ARCHITECTURE.md, "Device side").
     case registerDevice(deviceId: String)
     case describeRegistration(deviceId: String)
     case ingestDeviceEvent(deviceId: String)

@@ -10,7 +10,7 @@ extension Store {
     static func queueCallback(
         _ db: Database, device: DeviceRecord, event: IncomingEvent, eventSeq: Int64, remainingLife: Double?, now: Int64
     ) throws -> Bool {
-        // A disabled device's events fire no callbacks (DESIGN.md); nor does an unowned device's.
+        // A disabled device's events fire no callbacks (ARCHITECTURE.md, "Claim rules"); nor does an unowned device's.
         guard device.ownerAccount != nil, device.enabled, let url = callbackURL(device.onClickCallback) else { return false }
         let payload = ClickEventPayload(
             deviceId: device.deviceId, clickType: event.clickType,

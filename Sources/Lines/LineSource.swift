@@ -20,7 +20,7 @@ public protocol LineSource: AnyObject {
     /// (the new descriptor may reuse the old number).
     var descriptors: [Int32] { get }
     /// Which buttons were already held when the source opened; a held button makes no press until
-    /// it has been released (DESIGN.md). Indexed like `buttons`.
+    /// it has been released (ARCHITECTURE.md, "Press rules"). Indexed like `buttons`.
     var heldAtStart: [Bool] { get }
     /// Reads everything that is ready without blocking, appending decoded edges in time order per
     /// button and any change of presence. Called when a descriptor is readable, and also when the

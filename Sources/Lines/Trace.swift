@@ -7,7 +7,7 @@ import Presses
 /// where it came from, the line's polarity, the timing it was recorded for, and the presses
 /// it is expected to produce (so a trace checks itself, see `hardware/traces/README.md`).
 public struct Trace: Sendable {
-    /// Button names, indexed by `SourceEdge.button`, as DESIGN.md defines `button`.
+    /// Button names, indexed by `SourceEdge.button`, as ARCHITECTURE.md ("Button names") defines `button`.
     public var buttons: [String]
     /// Edges in time order, already through the polarity (`pressed` means down).
     public var edges: [SourceEdge]

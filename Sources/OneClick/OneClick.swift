@@ -1,1 +1,1 @@
-// The OneClick target; see DESIGN.md.
+// The OneClick target; see ARCHITECTURE.md ("Modules").

@@ -1,6 +1,6 @@
 /// A classified press, as the detector emits it.
 public struct Press: Hashable, Sendable {
-    /// The button's name (see DESIGN.md: line name, `CHIP:OFFSET`, key name, or the trace's id).
+    /// The button's name (see ARCHITECTURE.md, "Button names": line name, `CHIP:OFFSET`, key name, or the trace's id).
     public var button: String
     public var clickType: ClickType
     /// The time of the first press edge; for DOUBLE, the first click's.

@@ -1,4 +1,4 @@
-/// The press state machine of DESIGN.md: raw edges and clock ticks in, presses out.
+/// The press state machine (ARCHITECTURE.md, "Press rules"): raw edges and clock ticks in, presses out.
 ///
 /// Pure: it never reads a clock. Live mode calls `advance(to:)` when `nextDeadline` comes;
 /// replay calls it with the trace's own times, so both give identical results. It allocates
@@ -6,7 +6,8 @@
 ///
 /// Two stages share one ordered list of instants. The `Debouncer` turns raw edges into confirmed
 /// changes; the `ClickPhase` machine turns those into presses at its deadlines. Rules for
-/// instants that coincide, and other choices DESIGN.md leaves open:
+/// instants that coincide, and other choices the basic rules leave open (ARCHITECTURE.md lists
+/// them too):
 /// - At equal instants, a burst's confirmation comes before a decision, and both come before an
 ///   edge fed at that instant. So a release edge exactly at `pressedAt + long` makes a LONG (the
 ///   press lasted `long`), and a press edge exactly at `releasedAt + window` is outside the
@@ -18,7 +19,7 @@
 /// - A decision that waited, or whose deadline passed before the change that starts it was
 ///   confirmed (timings with `long` or `window` shorter than `debounce`), is made at the instant
 ///   it becomes possible: `decidedAt = max(deadline, confirmation)`. With `window` 0 this gives
-///   SINGLE when the release is confirmed, as DESIGN.md says.
+///   SINGLE when the release is confirmed, as the rules say.
 /// - Edges closer than `debounce` are one burst even when the first is a glitch: a glitch
 ///   followed within `debounce` by a real change times that change from the glitch.
 /// - An edge repeating the confirmed level outside a burst is ignored; inside a burst it counts

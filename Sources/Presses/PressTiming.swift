@@ -1,4 +1,4 @@
-/// Per-button timing of the press semantics (DESIGN.md, "Press semantics").
+/// Per-button timing of the press semantics (ARCHITECTURE.md, "Press rules").
 public struct PressTiming: Hashable, Sendable {
     /// A level change is confirmed once the line stayed at the new level this long after its last edge.
     public var debounce: Span

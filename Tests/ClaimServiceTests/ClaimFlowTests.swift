@@ -4,7 +4,7 @@ import Testing
 
 @testable import ClaimService
 
-/// Every row of DESIGN.md's claim table, through the service core.
+/// Every row of the claim-rules table in ARCHITECTURE.md, through the service core.
 @Suite struct ClaimFlowTests {
     @Test func handshakeInitiatePressFinalize() async throws {
         let h = try Harness()

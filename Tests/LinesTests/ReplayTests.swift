@@ -9,8 +9,8 @@ import Testing
         TraceReplay.presses(of: s.trace, timing: timing)
     }
 
-    // DESIGN.md's worked timelines, on clean edges: decisions carry their semantic time even
-    // though each trace ends at its last edge.
+    // Worked timelines of ARCHITECTURE.md ("Press rules"), on clean edges: decisions carry their
+    // semantic time even though each trace ends at its last edge.
     @Test func singleIsDecidedWhenTheWindowCloses() {
         let p = Self.replay(SimulatedButton().press(for: .milliseconds(120)))
         #expect(p == [Press(button: "button", clickType: .single, pressedAt: Self.ms(0), decidedAt: Self.ms(520))])

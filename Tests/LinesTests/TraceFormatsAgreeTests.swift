@@ -78,7 +78,7 @@ enum TraceRender {
         #expect(strip(TraceReplay.presses(of: g1)) == expected)
         #expect(strip(TraceReplay.presses(of: g2)) == expected)
         #expect(strip(TraceReplay.presses(of: ev)) == expected)
-        // And the buttons are named as DESIGN.md says for each format.
+        // And the buttons are named as ARCHITECTURE.md ("Button names") says for each format.
         #expect(g1.buttons == ["17"])
         #expect(g2.buttons == ["KEY_ENTER"])
         #expect(ev.buttons == ["KEY_ENTER"])

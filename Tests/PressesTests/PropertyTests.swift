@@ -223,7 +223,7 @@ import Testing
     }
 
     @Test func theReferenceModelAgreesWithTheWorkedTimelines() {
-        // Guards the guard: the reference model gives DESIGN.md's answers too.
+        // Guards the guard: the reference model gives the worked timelines' answers too (ARCHITECTURE.md).
         let timing = PressTiming.default
         let rows: [(String, [Press])] = [
             ("d0 u120", [press(.single, 0, 520)]),

@@ -1,6 +1,6 @@
 @testable import Presses
 
-/// An independent, offline statement of DESIGN.md's press semantics, to check the streaming
+/// An independent, offline statement of the press rules (ARCHITECTURE.md), to check the streaming
 /// detector against on random input. It sees the whole script at once: first it groups edges
 /// into bursts, then it walks the confirmed changes, asking of each deadline whether a burst
 /// straddles it. It shares no code with `PressDetector`.

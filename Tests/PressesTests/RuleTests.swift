@@ -1,7 +1,7 @@
 import Testing
 import Presses
 
-/// The rules of DESIGN.md's press semantics, one by one, with the boundary cases they imply.
+/// The press rules of ARCHITECTURE.md, one by one, with the boundary cases they imply.
 @Suite struct RuleTests {
     // MARK: debounce
 

@@ -1,7 +1,7 @@
 import Testing
 import Presses
 
-/// The worked timelines of DESIGN.md ("Press semantics"), each with exact decision times.
+/// The worked timelines of ARCHITECTURE.md ("Press rules"), and variants, each with exact decision times.
 /// Default timing: debounce 20 ms, long 1.5 s, double window 400 ms.
 @Suite struct WorkedTimelineTests {
     @Test func singleIsDecidedWhenTheWindowCloses() {

@@ -3,7 +3,8 @@
 The suite starts the built `clickbridge serve` on a free loopback port with a temporary state dir
 and a credentials file it writes, then talks to it only through real clients: boto3/botocore
 1.34.120, the aws CLI v1 1.33.2, and (for the device side, which no AWS model has) requests signed
-with botocore's own SigV4Auth. Everything asserted here comes from DESIGN.md and spec/README.md.
+with botocore's own SigV4Auth. What is asserted here follows ARCHITECTURE.md and the wire format
+botocore 1.34.120 sends and parses.
 """
 from __future__ import annotations
 

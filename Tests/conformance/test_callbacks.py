@@ -1,5 +1,6 @@
 """Click callbacks: the owner sets a callback URL with boto3's InvokeDeviceMethod, and the service
-POSTs each event of the claimed, enabled device to it (DESIGN.md; hardware/actions.md)."""
+POSTs each event of the claimed, enabled device to it (ARCHITECTURE.md, "Click callbacks";
+hardware/actions.md)."""
 import datetime as dt
 import http.server
 import json

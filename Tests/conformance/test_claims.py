@@ -1,4 +1,4 @@
-"""Every row of DESIGN.md's claim table, and claim by claim code."""
+"""Every row of the claim-rules table in ARCHITECTURE.md, and claim by claim code."""
 import datetime as dt
 import time
 

@@ -5,7 +5,7 @@ import Presses
 public struct ActionEvent: Sendable, Equatable {
     public var eventId: String
     public var deviceId: String
-    /// The button's name (DESIGN.md): `CLICKBRIDGE_BUTTON`.
+    /// The button's name (ARCHITECTURE.md, "Button names"): `CLICKBRIDGE_BUTTON`.
     public var button: String
     public var clickType: ClickType
     /// ISO-8601 UTC with milliseconds, as published.

@@ -18,7 +18,7 @@ public enum ClaimWaitError: Error, Sendable, CustomStringConvertible {
 extension OneClickClient {
     /// FinalizeDeviceClaim, retried every `interval` while the service answers 412 for a press it
     /// has not seen yet, until CLAIMED or `timeout`. The owner cannot see a device's events
-    /// before it owns it (DESIGN.md), so asking again is the only way to wait.
+    /// before it owns it (ARCHITECTURE.md, "Who sees what"), so asking again is the only way to wait.
     ///
     /// A 412 saying the initiation is missing or expired ends the wait at once: pressing will
     /// not help. Any other 412 text is taken as "no press yet", so other endpoints work too.

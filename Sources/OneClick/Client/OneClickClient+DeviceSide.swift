@@ -1,6 +1,6 @@
 import Foundation
 
-/// The device-side calls of DESIGN.md ("Device side"), this project's extension of the API,
+/// The device-side calls (ARCHITECTURE.md, "Device side"), this project's extension of the API,
 /// signed like every other call (by the bridge's principal).
 extension OneClickClient {
     /// `PUT /devices/{deviceId}/registration`: binds the device to the caller, with its claim code.

@@ -1,4 +1,4 @@
-// The device side: this project's extension to the API (DESIGN.md, "Device side"). Signed like
+// The device side: this project's extension to the API (ARCHITECTURE.md, "Device side"). Signed like
 // every other call, by the bridge's principal.
 
 /// `PUT /devices/{deviceId}/registration` body: `{"type":"button","claimCode":"C-…"?,"attributes":{…}?}`.

@@ -1,4 +1,4 @@
-// Identifier rules shared by the service and its clients (DESIGN.md, "Device side").
+// Identifier rules shared by the service and its clients (ARCHITECTURE.md, "Device side").
 
 public enum DeviceIdentifier {
     /// `^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`: a 1-Click DSN such as `G030PM0123456789` fits.

@@ -1,6 +1,7 @@
-/// Why a request failed SigV4 verification. Each maps to one of the AWS common 403 codes
-/// DESIGN.md names (MissingAuthenticationToken, UnrecognizedClient, InvalidSignature); the message
-/// says what is wrong and what to do, in AWS's wording where AWS has one.
+/// Why a request failed SigV4 verification. Each maps to one of the three AWS common 403 codes the
+/// service answers with (MissingAuthenticationToken, UnrecognizedClient, InvalidSignature; see
+/// ARCHITECTURE.md, "Errors by protocol"); the message says what is wrong and what to do, in AWS's
+/// wording where AWS has one.
 public struct SigV4Failure: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Reason: Sendable, Equatable {
         /// No Authorization header.
@@ -36,7 +37,7 @@ public struct SigV4Failure: Error, Sendable, Equatable, CustomStringConvertible 
         switch reason {
         case .missingAuthentication: "MissingAuthenticationTokenException"
         case .unrecognizedClient: "UnrecognizedClientException"
-        // DESIGN.md allows only the three common codes, so a malformed header is an invalid
+        // The service uses only those three common codes, so a malformed header is an invalid
         // signature too (its message says what is malformed).
         case .incompleteSignature, .invalidScope, .signatureMismatch, .clockSkew: "InvalidSignatureException"
         }
