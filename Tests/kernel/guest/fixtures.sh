@@ -1,14 +1,17 @@
 # The simulated hardware of the guest, and small helpers the checks share. Sourced.
 
-# A gpio-sim chip through configfs: one bank of 8 lines, a named button line and a line for the
-# latency run. Writes what the checks need to /tmp/gpio.env.
+# A gpio-sim chip through configfs: one bank of 32 lines, a named button line, a line for the
+# latency run, and GPIO17 at offset 17 as on a Raspberry Pi's header chip, for the walk-through of
+# hardware/README.md (check 8). Writes what the checks need to /tmp/gpio.env.
 make_gpio_sim() {
     local g=/sys/kernel/config/gpio-sim/clickbridge
+    free_gpiochip0
     mkdir "$g" "$g/bank0" || return 1
-    echo 8 > "$g/bank0/num_lines"
+    echo 32 > "$g/bank0/num_lines"
     echo clickbridge-sim > "$g/bank0/label"
     mkdir "$g/bank0/line3" && echo BUTTON > "$g/bank0/line3/name"
     mkdir "$g/bank0/line5" && echo LATENCY > "$g/bank0/line5/name"
+    mkdir "$g/bank0/line17" && echo GPIO17 > "$g/bank0/line17/name"
     echo 1 > "$g/live" || return 1
     local dev chip
     dev=$(cat "$g/dev_name"); chip=$(cat "$g/bank0/chip_name")
@@ -19,8 +22,24 @@ GPIO_LABEL=clickbridge-sim
 GPIO_SIM=/sys/devices/platform/$dev/$chip
 BUTTON_LINE=3
 LATENCY_LINE=5
+WALK_LINE=17
 ENV
     . /tmp/gpio.env
+}
+
+# The board's own GPIO chips are unbound from their drivers before the simulated one is made, so
+# that the simulated bank is gpiochip0 as the walk-through expects. The PC board has none; arm64's
+# virt board has a PL061 (built into Debian's kernel) wired to its power button, whose driver
+# (gpio-keys) is a module the guest never loads, so nothing uses the chip.
+free_gpiochip0() {
+    local c dev
+    for c in /sys/bus/gpio/devices/gpiochip*; do
+        [ -e "$c" ] || continue
+        dev=$(dirname "$(readlink -f "$c")")
+        [ -e "$dev/driver/unbind" ] || continue
+        echo "KTIER boot: unbinding ${dev##*/} (driver $(basename "$(readlink -f "$dev/driver")"), ${c##*/}) so the simulated chip is gpiochip0"
+        echo "${dev##*/}" > "$dev/driver/unbind"
+    done
 }
 [ -f /tmp/gpio.env ] && . /tmp/gpio.env
 
