@@ -1,21 +1,22 @@
-# Check 8: step 2 of hardware/README.md, word for word, with gpio-sim line GPIO17 of gpiochip0
-# standing in for the documented wiring: a push button between GPIO17 and GND, no resistor, the
-# line's internal pull-up on, so high at rest and low while pressed (active-low). The commands are
-# taken from the README's step 2 code block (copied into the initramfs), so a change to the doc
-# changes what runs here. Presses are read from listen's human output, as a reader of the doc sees it.
+# Check 8: the step "Check what the machine sees" of hardware/README.md, word for word, with
+# gpio-sim line GPIO17 of gpiochip0 standing in for the documented wiring: a push button between
+# GPIO17 and GND, no resistor, the line's internal pull-up on, so high at rest and low while
+# pressed (active-low). The commands are taken from that step's code block (the README is copied
+# into the initramfs), so a change to the doc changes what runs here. Presses are read from
+# listen's human output, as a reader of the doc sees it.
 need_clickbridge
 doc=/ktier/hardware-README.md
 [ -f "$doc" ] || fail "hardware/README.md is not in the initramfs"
 
-# The first code block under the "## 2." heading.
-awk '/^## / { if (s) exit; s = /^## 2\./; next } s && /^```/ { if (b) exit; b = 1; next } b' "$doc" > /tmp/walk-step2
+# The first code block under the step "Check what the machine sees" (its number may change).
+awk '/^## / { if (s) exit; s = /Check what the machine sees/; next } s && /^```/ { if (b) exit; b = 1; next } b' "$doc" > /tmp/walk-step2
 sed 's/^/      /' /tmp/walk-step2 | while IFS= read -r l; do say "$l"; done
 # A command line of that block: the text before its comment.
 step2() { grep -m1 "^$1" /tmp/walk-step2 | sed 's/[[:space:]]*#.*$//'; }
 doctor_cmd=$(step2 'clickbridge doctor')
 listen_cmd=$(step2 'clickbridge listen --gpio ')
-[ -n "$doctor_cmd" ] || fail "hardware/README.md step 2 has no 'clickbridge doctor' line"
-[ -n "$listen_cmd" ] || fail "hardware/README.md step 2 has no 'clickbridge listen --gpio' line"
+[ -n "$doctor_cmd" ] || fail "hardware/README.md "Check what the machine sees" has no 'clickbridge doctor' line"
+[ -n "$listen_cmd" ] || fail "hardware/README.md "Check what the machine sees" has no 'clickbridge listen --gpio' line"
 set -f    # the doc's words are arguments, never globs
 
 # "clickbridge doctor": it must run to its end (0: nothing to fix, 1: something to fix), not crash,
@@ -34,7 +35,7 @@ expect "it shows gpiochip0 and its line GPIO17" sh -c "grep -q gpiochip0 /tmp/wa
 pull=$GPIO_SIM/sim_gpio$WALK_LINE/pull
 sim_pull $WALK_LINE pull-down
 set -- $listen_cmd
-[ "$1 $2" = "clickbridge listen" ] || fail "unexpected step 2 command: $listen_cmd"
+[ "$1 $2" = "clickbridge listen" ] || fail "unexpected walk-through command: $listen_cmd"
 shift 2
 listen_start walk "$@"
 wait_line_used $WALK_LINE 15 || { not_built_yet /tmp/walk.err; fail "'$listen_cmd' never requested GPIO17: $(head -n3 /tmp/walk.err)"; }
@@ -78,4 +79,4 @@ expect "the SINGLE is timed from the click's press, the pull-down write (active-
 double_up=$(sed -n '$s/^write high at //p' /tmp/walk-double.out)
 expect "the DOUBLE is decided within 250 ms of the second release, not at a LONG deadline" \
     awk -v w="$double_up" 'NR == 2 { exit !($3 >= w && $3 <= w + 0.25) }' /tmp/walk-presses
-pass "hardware/README.md step 2 as written ('$doctor_cmd', '$listen_cmd') on gpio-sim GPIO17 of gpiochip0, a button to GND with the internal pull-up: a 120 ms click printed SINGLE, a double click DOUBLE decided right after its second release"
+pass "hardware/README.md \"Check what the machine sees\" as written ('$doctor_cmd', '$listen_cmd') on gpio-sim GPIO17 of gpiochip0, a button to GND with the internal pull-up: a 120 ms click printed SINGLE, a double click DOUBLE decided right after its second release"
