@@ -14,6 +14,10 @@ public enum ConfigLoader {
     /// `load`, for `run`: first refuses a file that group or others can write, since its actions
     /// run commands (`ConfigFileSafety`).
     public static func loadTrusted(file path: String) throws(ConfigError) -> BridgeConfig {
+        // Whether it can be read at all comes first: a directory is not an unsafe file.
+        if let why = FileAccess.whyUnreadable(path) {
+            throw ConfigError(file: path, line: 0, key: "", message: "cannot read the configuration: it \(why)")
+        }
         do {
             try ConfigFileSafety.check(file: path)
         } catch {

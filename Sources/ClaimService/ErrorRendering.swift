@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import OneClick
 
-/// Renders a `ServiceError` the way each protocol's SDK reads it (spec/README.md):
+/// Renders a `ServiceError` the way each protocol's SDK reads it (ARCHITECTURE.md, "Errors by protocol"):
 /// - rest-json: `{"code","message"}`, `Content-Type: application/json`, `x-amzn-ErrorType`;
 /// - JSON 1.1: `{"__type","Message"}`, `Content-Type: application/x-amz-json-1.1` (and
 ///   `x-amzn-ErrorType`, which botocore ignores but other SDKs read).

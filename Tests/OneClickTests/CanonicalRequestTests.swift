@@ -3,7 +3,7 @@ import Testing
 
 struct CanonicalRequestTests {
     @Test func pathIsEncodedOnceMoreAsBotocoreDoes() {
-        // spec/README.md: %3A in the wire path becomes %253A in the canonical URI.
+        // As botocore signs: %3A in the wire path becomes %253A in the canonical URI.
         #expect(CanonicalRequest.canonicalURI(rawPath: "/tags/arn%3Aaws%3Aiot1click%3Aus-east-1%3A123456789012%3Adevices%2FG030PM0123456789")
                 == "/tags/arn%253Aaws%253Aiot1click%253Aus-east-1%253A123456789012%253Adevices%252FG030PM0123456789")
         #expect(CanonicalRequest.canonicalURI(rawPath: "/claims/C-ABC%2FDEF%20123") == "/claims/C-ABC%252FDEF%2520123")

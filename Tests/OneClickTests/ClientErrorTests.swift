@@ -26,7 +26,7 @@ struct ClientErrorTests {
         }
     }
 
-    // The cases spec/README.md verified against botocore 1.34.120 (rest-json).
+    // The cases verified against botocore 1.34.120 (rest-json).
     @Test func restJSONErrorCodes() async throws {
         var e = try await serviceError(status: 404, headers: [("x-amzn-ErrorType", "ResourceNotFoundException:http://internal/")], body: #"{"message":"nope"}"#)
         #expect(e == AWSServiceError(statusCode: 404, code: "ResourceNotFoundException", message: "nope"))

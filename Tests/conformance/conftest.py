@@ -350,7 +350,7 @@ def flow(ic, device) -> Flow:
 @contextlib.contextmanager
 def raises_aws(client_, code: str, status: int | None = None, message_contains: str | None = None):
     """The call must raise the modeled botocore exception class `code`, with the rest-json error
-    wire format spec/README.md recommends (header + body code/message)."""
+    wire format ARCHITECTURE.md ("Errors by protocol") describes (header + body code/message)."""
     status = status or ERROR_STATUS[code]
     exc_cls = getattr(client_.exceptions, code)
     with pytest.raises(exc_cls) as info:

@@ -8,7 +8,7 @@ public enum AWSProtocol: Sendable {
     case json11
 }
 
-/// Reads an error answer the way botocore 1.34.120 does (spec/README.md, "Error responses").
+/// Reads an error answer the way botocore 1.34.120 does (ARCHITECTURE.md, "Errors by protocol").
 enum ErrorParsing {
     static func parse(protocol proto: AWSProtocol, statusCode: Int, headers: [(name: String, value: String)], body: [UInt8]) -> AWSServiceError {
         let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]

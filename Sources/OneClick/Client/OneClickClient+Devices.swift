@@ -1,7 +1,7 @@
 import Foundation
 
 /// The 13 operations of `iot1click-devices` (API 2018-05-14), with the model's methods, URIs and
-/// wire names (spec/README.md, "Operations").
+/// wire names (botocore's iot1click-devices 2018-05-14 model).
 extension OneClickClient {
     public func claimDevicesByClaimCode(_ claimCode: String) async throws(OneClickClientError) -> ClaimDevicesByClaimCodeResponse {
         try await call(Operation(name: "ClaimDevicesByClaimCode", method: .PUT, path: "/claims/\(Self.label(claimCode))"),

@@ -1,4 +1,4 @@
-/// The values of `state` in the claim responses (spec/README.md, "Claim states").
+/// The values of `state` in the claim responses (ARCHITECTURE.md, "Claim rules").
 public enum ClaimState: String, Codable, Sendable, CaseIterable {
     case unclaimed = "UNCLAIMED"
     case claimInitiated = "CLAIM_INITIATED"

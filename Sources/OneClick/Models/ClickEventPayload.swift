@@ -1,7 +1,7 @@
 import Foundation
 
 /// The 1-Click button payload, as 1-Click handed it to a Lambda function or callback (see
-/// spec/README.md, "Button click event payload"). ClickBridge sends it to webhooks, on the stdin
+/// the AWS IoT 1-Click button click event). ClickBridge sends it to webhooks, on the stdin
 /// of exec actions, and to a claimed device's callback URL. `placementInfo` is left out: there
 /// are no projects or placements here, and 1-Click omits it too for a device without one.
 public struct ClickEventPayload: Codable, Sendable, Equatable {

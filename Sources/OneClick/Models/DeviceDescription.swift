@@ -5,7 +5,7 @@ public struct DeviceDescription: Codable, Sendable, Equatable {
     public var attributes: [String: String]?
     public var deviceId: String?
     public var enabled: Bool?
-    /// A 0–100 percentage (the shape is `__doubleMin0Max100`; see spec/README.md).
+    /// A 0–100 percentage (the shape is `__doubleMin0Max100`; botocore's iot1click-devices model).
     public var remainingLife: Double?
     public var type: String?
     public var tags: [String: String]?
