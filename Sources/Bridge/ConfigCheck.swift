@@ -70,6 +70,9 @@ public struct ConfigCheck: Sendable {
             }
             throw .config("\(configPath): credentials \(credentialsPath) \(why)")
         }
+        do { try FileTrust.check(credentialsPath, as: .credentials) } catch {
+            throw .config("credentials \(error.description)")
+        }
         let file: CredentialsFile
         do { file = try CredentialsFile.load(path: credentialsPath) } catch { throw .config("credentials \(error.description)") }
         guard file.profile(named: config.profile) != nil else {

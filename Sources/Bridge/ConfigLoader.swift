@@ -12,14 +12,14 @@ import Yams
 /// string "on", never YAML 1.1's boolean.
 public enum ConfigLoader {
     /// `load`, for `run`: first refuses a file that group or others can write, since its actions
-    /// run commands (`ConfigFileSafety`).
+    /// run commands (`FileTrust`: owner, mode and directories, as sshd's StrictModes).
     public static func loadTrusted(file path: String) throws(ConfigError) -> BridgeConfig {
         // Whether it can be read at all comes first: a directory is not an unsafe file.
         if let why = FileAccess.whyUnreadable(path) {
             throw ConfigError(file: path, line: 0, key: "", message: "cannot read the configuration: it \(why)")
         }
         do {
-            try ConfigFileSafety.check(file: path)
+            try FileTrust.check(path, as: .configuration)
         } catch {
             throw ConfigError(file: path, line: 0, key: "", message: error.reason)
         }
@@ -43,6 +43,10 @@ public enum ConfigLoader {
 
     /// `file` names the source in errors.
     public static func parse(_ yaml: String, file: String = "config") throws(ConfigError) -> BridgeConfig {
+        do { try YAMLAliasGuard.check(yaml) } catch {
+            throw ConfigError(file: file, line: error.line, key: "",
+                              message: "\(error.isAlias ? "an alias (*name)" : "an anchor (&name)") is not accepted here: anchors and aliases let a few bytes expand beyond any bound; write the value out in full")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -15,8 +15,12 @@ public struct ClientCredentials: Sendable, Equatable {
         self.init(accessKeyId: profile.accessKeyId, secretAccessKey: profile.secretAccessKey, region: profile.region)
     }
 
-    /// Reads profile `name` from a credentials file.
+    /// Reads profile `name` from a credentials file that only its owner (root, this user, or the
+    /// daemon's user, whose file members of its group read) can change, and others cannot read.
     public static func load(path: String, profile name: String) throws(CredentialsFileError) -> ClientCredentials {
+        do { try FileTrust.check(path, as: .credentials, alsoOwnedBy: FileTrust.daemonUser.map { [$0] } ?? []) } catch {
+            throw CredentialsFileError(path: path, line: nil, error.reason)
+        }
         let file = try CredentialsFile.load(path: path)
         guard let profile = file.profile(named: name) else {
             let names = file.profiles.map(\.name).joined(separator: ", ")

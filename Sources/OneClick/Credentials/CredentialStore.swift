@@ -24,6 +24,14 @@ public final class CredentialStore: Sendable {
     private struct State {
         var file: CredentialsFile
         var fileStamp: FileStamp?
+        /// `KeyRotation.keyIndex(file)`; a retired previous key stays in it and is rejected there.
+        var keys: [String: Int]
+
+        init(file: CredentialsFile, fileStamp: FileStamp?) {
+            self.file = file
+            self.fileStamp = fileStamp
+            keys = KeyRotation.keyIndex(file)
+        }
     }
 
     /// Loads and validates the file; throws with the line of the first problem.
@@ -31,6 +39,7 @@ public final class CredentialStore: Sendable {
         self.path = path
         self.logger = logger
         let stamp = FileStamp(path: path)
+        try Self.checkTrust(path)
         let file = try CredentialsFile.load(path: path)
         do {
             try file.validateForService()
@@ -46,11 +55,11 @@ public final class CredentialStore: Sendable {
     /// The identity for an access key id under the rotation rules, re-reading the file once if
     /// the key is unknown and the file changed.
     public func identity(forAccessKeyId accessKeyId: String, now: Date) -> SigV4Identity? {
-        if let found = state.withLock({ KeyRotation.identity(in: $0.file, accessKeyId: accessKeyId, now: now) }) {
+        if let found = state.withLock({ KeyRotation.identity(in: $0.file, index: $0.keys, accessKeyId: accessKeyId, now: now) }) {
             return found
         }
         reloadIfChanged()
-        return state.withLock { KeyRotation.identity(in: $0.file, accessKeyId: accessKeyId, now: now) }
+        return state.withLock { KeyRotation.identity(in: $0.file, index: $0.keys, accessKeyId: accessKeyId, now: now) }
     }
 
     /// Verifies a request and applies the rotation rule; the one call the service needs.
@@ -65,8 +74,8 @@ public final class CredentialStore: Sendable {
     public func recordUse(of principal: SigV4Principal) {
         guard principal.generation == .current else { return }
         let retired = state.withLock { state -> Bool in
-            guard let i = state.file.profiles.firstIndex(where: { $0.name == principal.name && $0.accessKeyId == principal.accessKeyId }),
-                  state.file.profiles[i].previousKey != nil else { return false }
+            guard let i = state.keys[principal.accessKeyId], state.file.profiles[i].name == principal.name,
+                  state.file.profiles[i].accessKeyId == principal.accessKeyId, state.file.profiles[i].previousKey != nil else { return false }
             state.file.profiles[i].previousKey = nil
             return true
         }
@@ -86,12 +95,21 @@ public final class CredentialStore: Sendable {
         }
     }
 
+    /// The service's credentials are owned by root or its own user and closed to others.
+    static func checkTrust(_ path: String) throws(CredentialsFileError) {
+        do { try FileTrust.check(path, as: .credentials) } catch {
+            throw CredentialsFileError(path: path, line: nil, error.reason)
+        }
+    }
+
     /// Re-reads the file if its inode, size or modification time changed. A file that no longer
     /// parses is logged and ignored: the keys already loaded stay in force.
     public func reloadIfChanged() {
         let stamp = FileStamp(path: path)
         guard stamp != state.withLock({ $0.fileStamp }) else { return }
         do {
+            // Re-read on an unknown key: whoever could change the file must not add a principal.
+            try Self.checkTrust(path)
             let file = try CredentialsFile.load(path: path)
             try file.validateForService()
             state.withLock { $0 = State(file: file, fileStamp: stamp) }
