@@ -65,11 +65,11 @@ final class Countdown {
         let seconds = left.components.seconds + (left.components.attoseconds > 0 ? 1 : 0)
         guard seconds != shownSeconds else { return }
         shownSeconds = seconds
-        FileHandle.standardOutput.write(Data("\rpress the button on \(deviceId) now: \(seconds) s left \u{1B}[K".utf8))
+        Terminal.write(1, Array("\rpress the button on \(deviceId) now: \(seconds) s left \u{1B}[K".utf8))
     }
 
     func finish() {
-        if isTerminal && shownSeconds != nil { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if isTerminal && shownSeconds != nil { Terminal.write(1, [10]) }
         shownSeconds = nil
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import QuietRuntime
 
 @main
@@ -15,7 +16,10 @@ struct ClickBridge: AsyncParsableCommand {
     )
 
     /// Swift concurrency on NIO's event loops before anything runs: an idle daemon then never wakes.
+    /// A closed stdout or stderr (`run … | head`) ends that output, never the process: SIGPIPE is
+    /// ignored and every write tolerates EPIPE.
     static func main() async {
+        signal(SIGPIPE, SIG_IGN)
         QuietExecutors.install()
         await main(nil)
     }

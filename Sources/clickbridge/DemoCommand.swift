@@ -9,9 +9,9 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            try await Bridge.Demo { line in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }.run()
+            try await Bridge.Demo { line in Terminal.out(line) }.run()
         } catch {
-            FileHandle.standardError.write(Data("clickbridge demo: FAILED: \(error)\n".utf8))
+            Terminal.err("clickbridge demo: FAILED: \(error)")
             throw ExitCode.failure
         }
     }

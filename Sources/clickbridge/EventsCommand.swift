@@ -24,7 +24,7 @@ struct Events: AsyncParsableCommand {
                 // line is written at once, unbuffered, so a pipe sees it too.
                 try await DeviceEventFollower(client: oneClick, deviceId: deviceId).follow { event in
                     let line = json ? Self.jsonLine(event, deviceId: deviceId) : Self.textLine(event)
-                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                    Terminal.out(line)
                 }
                 return
             }

@@ -20,7 +20,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         do {
             try await BridgeRunner.run(configPath: config) { line in
-                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                Terminal.out(line)
             }
         } catch let failure as BridgeFailure {
             Terminal.err("clickbridge run: \(failure)")

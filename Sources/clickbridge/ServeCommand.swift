@@ -57,7 +57,7 @@ struct Serve: AsyncParsableCommand {
             credentialsPath = StateDirectory.credentialsPath(stateDirectory: stateDir)
             do { try StateFiles.makeDirectory(stateDir) } catch { throw ServeFailure("state dir \(error.description)") }
             if try CredentialsFile.createDefaultIfMissing(path: credentialsPath) {
-                FileHandle.standardOutput.write(Data("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)\n".utf8))
+                Terminal.out("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)")
             }
         }
         let store = try CredentialStore(path: credentialsPath)
@@ -72,7 +72,7 @@ struct Serve: AsyncParsableCommand {
         let server = try ClaimServer(configuration: config) { bound in
             let shown = host.contains(":") ? "[\(host)]" : host
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
-            FileHandle.standardOutput.write(Data("clickbridge serve: listening on http://\(shown):\(bound) (state \(stateDir), credentials \(credentialsPath))\n".utf8))
+            Terminal.out("clickbridge serve: listening on http://\(shown):\(bound) (state \(stateDir), credentials \(credentialsPath))")
         }
         do {
             try await server.runUntilTerminated()

@@ -14,9 +14,9 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         do {
             let text = try await BridgeStatus.text(configPath: config, profile: profile)
-            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            Terminal.out(text)
         } catch let failure as BridgeFailure {
-            FileHandle.standardError.write(Data("clickbridge status: \(failure)\n".utf8))
+            Terminal.err("clickbridge status: \(failure)")
             throw ExitCode.failure
         }
     }
