@@ -171,13 +171,17 @@ enum GpiomonImporter {
 /// (e.g. `"GPIO17"` and `gpiochip0 17 "GPIO17"`).
 struct ButtonTable {
     private(set) var names: [String] = []
-    private var entries: [(key: [UInt8], button: Int)] = []
-    private var last = -1
+    /// Dictionaries, so a file with many line ids reads in linear time.
+    private var entries: [[UInt8]: Int] = [:]
+    private var byName: [String: Int] = [:]
+    private var last: (key: [UInt8], button: Int)?
 
     mutating func lookup(_ s: LineScanner, _ r: Range<Int>) -> Int? {
-        if last >= 0, s.equals(r, entries[last].key) { return entries[last].button }
-        for k in 0..<entries.count where s.equals(r, entries[k].key) { last = k; return entries[k].button }
-        return nil
+        if let last, s.equals(r, last.key) { return last.button }
+        let key = Array(UnsafeBufferPointer(start: s.base + r.lowerBound, count: r.count))
+        guard let b = entries[key] else { return nil }
+        last = (key, b)
+        return b
     }
 
     /// The index for the id bytes `r`; the name is made only for a new id.
@@ -188,14 +192,16 @@ struct ButtonTable {
 
     mutating func insert(_ s: LineScanner, _ r: Range<Int>, _ name: String) -> Int {
         let b = add(name)
-        entries.append((Array(UnsafeBufferPointer(start: s.base + r.lowerBound, count: r.count)), b))
-        last = entries.count - 1
+        let key = Array(UnsafeBufferPointer(start: s.base + r.lowerBound, count: r.count))
+        entries[key] = b
+        last = (key, b)
         return b
     }
 
     /// The index of a button by name, adding it if new.
     mutating func add(_ name: String) -> Int {
-        if let b = names.firstIndex(of: name) { return b }
+        if let b = byName[name] { return b }
+        byName[name] = names.count
         names.append(name)
         return names.count - 1
     }

@@ -21,9 +21,8 @@ enum NativeTraceReader {
                 try s.blanks("a button id after the time")
                 let r = s.token()
                 var b = -1
-                if last >= 0, s.equals(r, d.buttonBytes[last]) { b = last } else {
-                    for k in 0..<d.buttonBytes.count where s.equals(r, d.buttonBytes[k]) { b = k; break }
-                }
+                // Consecutive edges usually share their button; otherwise look the id up.
+                if last >= 0, s.equals(r, d.buttonBytes[last]) { b = last } else if let k = d.buttonIndex[s.text(r)] { b = k }
                 if b < 0 {
                     if r.isEmpty { throw s.fail("expected a button id after the time") }
                     throw s.fail("button '\(s.text(r))' is not declared; add 'button \(s.text(r))' to the header")

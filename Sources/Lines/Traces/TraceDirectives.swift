@@ -23,6 +23,8 @@ struct TraceDirectives {
     /// Native only: declared buttons and their initial electrical level.
     var buttons: [String] = []
     var buttonBytes: [[UInt8]] = []
+    /// Each declared id's index: traces with many buttons read in linear time.
+    var buttonIndex: [String: Int] = [:]
     var initialLevels: [UInt8?] = []
 
     init(_ allowed: Allowed) { self.allowed = allowed }
@@ -69,7 +71,7 @@ struct TraceDirectives {
             if !name.isEmpty, name.utf8.first! &- 48 < 10 {
                 throw s.fail("a button id must not start with a digit ('\(name)'), since edge lines do; try 'line\(name)'")
             }
-            guard !buttons.contains(name) else { throw s.fail("button '\(name)' is declared twice") }
+            guard buttonIndex[name] == nil else { throw s.fail("button '\(name)' is declared twice") }
             var initial: UInt8? = nil
             s.skipBlanks()
             if s.take("initial=") {
@@ -77,6 +79,7 @@ struct TraceDirectives {
                 initial = UInt8(v)
             }
             try s.endOfLine("the button")
+            buttonIndex[name] = buttons.count
             buttons.append(name)
             buttonBytes.append(Array(name.utf8))
             initialLevels.append(initial)

@@ -38,12 +38,22 @@ extension Trace {
             return presses.map { "expected no press, got \(TracePressText.line($0, digits: timestampDigits))" }
         }
         var problems: [String] = []
+        // Grouped by button in one pass each (a trace may have very many buttons), in the order
+        // the buttons first appear.
         var names: [String] = []
-        for e in expectations where !names.contains(e.button) { names.append(e.button) }
-        for p in presses where !names.contains(p.button) { names.append(p.button) }
+        var wanted: [String: [TraceExpectation]] = [:]
+        var gotten: [String: [Press]] = [:]
+        for e in expectations {
+            if wanted[e.button] == nil && gotten[e.button] == nil { names.append(e.button) }
+            wanted[e.button, default: []].append(e)
+        }
+        for p in presses {
+            if wanted[p.button] == nil && gotten[p.button] == nil { names.append(p.button) }
+            gotten[p.button, default: []].append(p)
+        }
         for name in names {
-            let want = expectations.filter { $0.button == name }
-            let got = presses.filter { $0.button == name }
+            let want = wanted[name] ?? []
+            let got = gotten[name] ?? []
             for i in 0..<max(want.count, got.count) {
                 if i >= got.count {
                     let e = want[i]

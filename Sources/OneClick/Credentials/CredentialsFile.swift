@@ -37,6 +37,7 @@ public struct CredentialsFile: Sendable, Equatable {
 
     public init(parsing text: String) throws(CredentialsFileError) {
         var profiles: [CredentialProfile] = []
+        var names = Set<String>()  // a set, so a file of many profiles reads in linear time
         var current: (name: String, line: Int, settings: [(key: String, value: String, line: Int)])?
 
         func finish() throws(CredentialsFileError) {
@@ -58,7 +59,7 @@ public struct CredentialsFile: Sendable, Equatable {
                     throw CredentialsFileError(line: lineNumber, "profile name '\(name)' is not valid: use 1-64 letters, digits, '-', '_' or '.'")
                 }
                 try finish()
-                guard !profiles.contains(where: { $0.name == name }) else {
+                guard names.insert(name).inserted else {
                     throw CredentialsFileError(line: lineNumber, "profile [\(name)] appears twice; keep one")
                 }
                 current = (name, lineNumber, [])

@@ -18,14 +18,32 @@ public enum KeyRotation {
 
     /// The identity an access key id stands for under the rotation rules, or nil.
     public static func identity(in file: CredentialsFile, accessKeyId: String, now: Date) -> SigV4Identity? {
-        for profile in file.profiles {
-            guard let account = profile.accountId else { continue }
-            if profile.accessKeyId == accessKeyId {
-                return SigV4Identity(principal: profile.name, accountId: account, secretAccessKey: profile.secretAccessKey, generation: .current)
-            }
-            if let previous = profile.previousKey, previous.accessKeyId == accessKeyId, now < previous.validUntil {
-                return SigV4Identity(principal: profile.name, accountId: account, secretAccessKey: previous.secretAccessKey, generation: .previous)
-            }
+        identity(in: file, index: keyIndex(file), accessKeyId: accessKeyId, now: now)
+    }
+
+    /// Every access key id (current and previous) to the index of its profile: what the service
+    /// keeps beside a loaded file, so each request finds its key at once however many there are.
+    /// The first profile holding a key wins, as a scan in file order would.
+    public static func keyIndex(_ file: CredentialsFile) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(file.profiles.count)
+        for (i, profile) in file.profiles.enumerated() {
+            if index[profile.accessKeyId] == nil { index[profile.accessKeyId] = i }
+            if let previous = profile.previousKey, index[previous.accessKeyId] == nil { index[previous.accessKeyId] = i }
+        }
+        return index
+    }
+
+    /// `identity`, with the file's `keyIndex`.
+    public static func identity(in file: CredentialsFile, index: [String: Int], accessKeyId: String, now: Date) -> SigV4Identity? {
+        guard let i = index[accessKeyId], i < file.profiles.count else { return nil }
+        let profile = file.profiles[i]
+        guard let account = profile.accountId else { return nil }
+        if profile.accessKeyId == accessKeyId {
+            return SigV4Identity(principal: profile.name, accountId: account, secretAccessKey: profile.secretAccessKey, generation: .current)
+        }
+        if let previous = profile.previousKey, previous.accessKeyId == accessKeyId, now < previous.validUntil {
+            return SigV4Identity(principal: profile.name, accountId: account, secretAccessKey: previous.secretAccessKey, generation: .previous)
         }
         return nil
     }

@@ -1,0 +1,38 @@
+import Foundation
+import OneClick
+import Testing
+
+/// A credentials file with 4 times the profiles loads in about 4 times as long, never 16 (500,000
+/// profiles kept `serve` from listening for over a minute). A ratio of the best of three runs.
+@Suite struct LinearCredentialsTests {
+    static func file(profiles: Int) -> String {
+        var text = ""
+        for p in 0..<profiles {
+            text += "[p\(p)]\naws_access_key_id = AKIA\(String(p + 1_000_000_000))\naws_secret_access_key = s\(p)\naws_account_id = 111122223333\n"
+        }
+        return text
+    }
+
+    @Test func profilesLoadInLinearTime() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-linear-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var best: [Int: Duration] = [:]
+        for count in [10_000, 40_000] {
+            let path = dir + "/credentials-\(count)"
+            try Self.file(profiles: count).write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            var fastest = Duration.seconds(1_000)
+            for _ in 0..<3 {
+                let start = ContinuousClock.now
+                let store = try CredentialStore(path: path)
+                // The last key is found at once too.
+                #expect(store.identity(forAccessKeyId: "AKIA\(String(count - 1 + 1_000_000_000))", now: Date())?.principal == "p\(count - 1)")
+                fastest = min(fastest, ContinuousClock.now - start)
+            }
+            best[count] = fastest
+        }
+        let ratio = best[40_000]! / best[10_000]!
+        #expect(ratio < 8, "10,000 profiles: \(best[10_000]!), 40,000: \(best[40_000]!)")
+    }
+}
