@@ -56,14 +56,16 @@ public final class BridgeDaemon: Sendable {
                                logger: Logger(label: "clickbridge.actions"))
             : nil
         self.actions = dispatcher
-        let recorder = PressRecorder(outbox: outbox, logger: logger) { event in
+        // `status` reads the note while presses wait in memory for a full disk.
+        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { event in
             publisher.wake()
             dispatcher?.submit(ActionEvent(event))
         }
-        let writer = OutboxWriter { press, deviceId in
+        self.recorder = recorder
+        let writer = OutboxWriter(commit: { press, deviceId in
             guard let event = recorder.record(press, deviceId: deviceId) else { return }
             say("\(press.clickType.rawValue) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
-        }
+        }, retryWaiting: { recorder.retryWaiting() })
         self.writer = writer
         let deviceIds = wiring.deviceIds
         let sources = wiring.sourceButtons
@@ -84,6 +86,7 @@ public final class BridgeDaemon: Sendable {
     }
 
     private let publisher: Publisher
+    private let recorder: PressRecorder
     private let writer: OutboxWriter
     private let actions: ActionDispatcher?
 
@@ -120,6 +123,10 @@ public final class BridgeDaemon: Sendable {
         // The loop decided every pending press before it returned; the writer commits them.
         await writer.finish()
         notifier.stopping()
+        // A last try for presses a full disk kept in memory; past this they cannot be kept.
+        if !recorder.retryWaiting() {
+            logger.critical("LOST PRESSES: \(recorder.waitingCount) presses waited in memory for \(outbox.path) and could not be committed before the daemon stopped; free disk space")
+        }
         // Give the publisher a moment to deliver what was just committed, then stop it. What it
         // cannot deliver stays queued.
         publisher.wake()

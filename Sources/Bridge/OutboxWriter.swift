@@ -17,10 +17,14 @@ final class OutboxWriter: @unchecked Sendable {
     private var finished = false
     private var finishWaiters: [CheckedContinuation<Void, Never>] = []
     private let commit: @Sendable (Press, String) -> Void
+    private let retryWaiting: @Sendable () -> Bool
 
-    /// `commit` runs on the writer thread for each press, in submission order.
-    init(commit: @escaping @Sendable (Press, String) -> Void) {
+    /// `commit` runs on the writer thread for each press, in submission order. `retryWaiting`
+    /// retries the presses a failed commit left waiting and says whether none wait any more; while
+    /// some do, it is called again after a backoff (1 s doubling to 30 s), and after each batch.
+    init(commit: @escaping @Sendable (Press, String) -> Void, retryWaiting: @escaping @Sendable () -> Bool = { true }) {
         self.commit = commit
+        self.retryWaiting = retryWaiting
     }
 
     /// Starts the writer thread. Presses submitted before wait for it.
@@ -30,9 +34,20 @@ final class OutboxWriter: @unchecked Sendable {
         guard !started else { return }
         started = true
         let commit = self.commit
+        let retryWaiting = self.retryWaiting
         let thread = Thread { [self] in
-            while let batch = next() {
+            // Only while presses wait for a disk that refused them: no timer otherwise.
+            var retryIn: Double?
+            var backoff = 1.0
+            while let batch = next(waitingAtMost: retryIn) {
                 for item in batch { commit(item.press, item.deviceId) }
+                if retryWaiting() {
+                    retryIn = nil
+                    backoff = 1
+                } else {
+                    retryIn = backoff
+                    backoff = min(backoff * 2, 30)
+                }
             }
             condition.lock()
             finished = true
@@ -69,11 +84,17 @@ final class OutboxWriter: @unchecked Sendable {
         }
     }
 
-    /// Everything queued, waiting while there is nothing; nil once closed and drained.
-    private func next() -> [(press: Press, deviceId: String)]? {
+    /// Everything queued, waiting while there is nothing (at most `seconds`, then an empty batch
+    /// so waiting presses are retried); nil once closed and drained.
+    private func next(waitingAtMost seconds: Double?) -> [(press: Press, deviceId: String)]? {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && !closed { condition.wait() }
+        if let seconds {
+            let deadline = Date(timeIntervalSinceNow: seconds)
+            while queue.isEmpty && !closed { if !condition.wait(until: deadline) { return [] } }
+        } else {
+            while queue.isEmpty && !closed { condition.wait() }
+        }
         if queue.isEmpty { return nil }
         let batch = queue
         queue.removeAll(keepingCapacity: true)

@@ -1,37 +1,124 @@
+import Foundation
 import Logging
 import Presses
+import Synchronization
 
 /// Turns each decided press into a device event committed to the outbox, then wakes the
 /// publisher. In `run` it runs on the `OutboxWriter`'s thread, off the button loop: the commit is
 /// the one thing that must happen before anything is sent.
+///
+/// A commit that fails (a full disk, most often) loses nothing: the press waits in memory, in
+/// order, with the `reportedTime` of its decision, and `retryWaiting` commits it once the disk
+/// takes it. Only past `memoryBound` waiting presses are the newest dropped, each with a critical
+/// log line. `status` learns of the wait through `note`.
 public final class PressRecorder: Sendable {
+    /// Presses kept in memory while the outbox cannot take them.
+    public static let memoryBound = 100_000
+
     private let outbox: Outbox
     private let logger: Logger
+    private let note: OutboxNote?
     private let onQueued: @Sendable (OutboxEvent) -> Void
+    private let waiting = Mutex(Waiting())
 
-    public init(outbox: Outbox, logger: Logger = Logger(label: "clickbridge.presses"),
+    struct Waiting {
+        var presses: [(press: Press, deviceId: String, reportedTime: String)] = []
+        var since: String?
+        var reason = ""
+    }
+
+    public init(outbox: Outbox, logger: Logger = Logger(label: "clickbridge.presses"), note: OutboxNote? = nil,
                 onQueued: @escaping @Sendable (OutboxEvent) -> Void) {
         self.outbox = outbox
         self.logger = logger
+        self.note = note
         self.onQueued = onQueued
     }
 
     /// Commits the press as an event of `deviceId`; `decidedAt` must be on CLOCK_MONOTONIC, as
-    /// live sources' edges are.
+    /// live sources' edges are. Nil when it could not be committed now and waits in memory.
     @discardableResult
     public func record(_ press: Press, deviceId: String, monotonicNow: Timestamp = Clocks.monotonicNow(),
                        realtimeNow: Int64 = Clocks.realtimeNow()) -> OutboxEvent? {
         let reported = ReportedTime.derive(decidedAt: press.decidedAt, monotonicNow: monotonicNow, realtimeNow: realtimeNow)
-        let event: OutboxEvent
-        do {
-            event = try outbox.enqueue(deviceId: deviceId, button: press.button, clickType: press.clickType, reportedTime: reported)
-        } catch {
-            logger.critical("LOST PRESS: \(press.clickType.rawValue) of \(deviceId) at \(reported) could not be committed to \(outbox.path): \(error)")
+        // Presses keep their order: while earlier ones wait, this one waits behind them.
+        guard retryWaiting() else {
+            park(press, deviceId: deviceId, reportedTime: reported, error: nil)
             return nil
         }
-        warnIfBacklogged()
-        onQueued(event)
-        return event
+        do {
+            let event = try outbox.enqueue(deviceId: deviceId, button: press.button, clickType: press.clickType, reportedTime: reported)
+            warnIfBacklogged()
+            onQueued(event)
+            return event
+        } catch {
+            park(press, deviceId: deviceId, reportedTime: reported, error: error)
+            return nil
+        }
+    }
+
+    /// How many presses wait in memory for the outbox.
+    public var waitingCount: Int { waiting.withLock { $0.presses.count } }
+
+    /// Commits the waiting presses, oldest first, until one fails. True when none wait.
+    @discardableResult
+    public func retryWaiting() -> Bool {
+        var committed: [OutboxEvent] = []
+        let (empty, total) = waiting.withLock { w -> (Bool, Int) in
+            guard !w.presses.isEmpty else { return (true, 0) }
+            let total = w.presses.count
+            while let first = w.presses.first {
+                guard let event = try? outbox.enqueue(deviceId: first.deviceId, button: first.press.button,
+                                                      clickType: first.press.clickType, reportedTime: first.reportedTime) else { break }
+                committed.append(event)
+                w.presses.removeFirst()
+            }
+            if w.presses.isEmpty { w.since = nil }
+            return (w.presses.isEmpty, total)
+        }
+        guard total > 0 else { return true }
+        if empty {
+            logger.notice("the outbox takes presses again: committed the \(committed.count) that waited in memory")
+            note?.set(nil)
+        } else if !committed.isEmpty {
+            note?.set(noteText())
+        }
+        for event in committed { onQueued(event) }
+        if !committed.isEmpty { warnIfBacklogged() }
+        return empty
+    }
+
+    private func park(_ press: Press, deviceId: String, reportedTime: String, error: (any Error)?) {
+        let (first, dropped) = waiting.withLock { w -> (Bool, Bool) in
+            guard w.presses.count < Self.memoryBound else { return (false, true) }
+            let first = w.presses.isEmpty
+            if first {
+                w.since = reportedTime
+                w.reason = error.map(Self.describe) ?? "the outbox cannot take presses"
+            }
+            w.presses.append((press, deviceId, reportedTime))
+            return (first, false)
+        }
+        if dropped {
+            logger.critical("LOST PRESS: \(press.clickType.rawValue) of \(deviceId) at \(reportedTime): \(Self.memoryBound) presses already wait in memory for the outbox \(outbox.path); free disk space")
+            return
+        }
+        if first {
+            // Once, not per press: every later press waits behind this one.
+            logger.critical("cannot commit presses to \(outbox.path): \(error.map(Self.describe) ?? "it failed"). They wait in memory (up to \(Self.memoryBound)) and are committed, in order, once it takes them; free disk space.")
+        }
+        note?.set(noteText())
+    }
+
+    private func noteText() -> String {
+        waiting.withLock { w in
+            "\(w.reason): \(w.presses.count) press\(w.presses.count == 1 ? "" : "es") waiting in memory since \(w.since ?? "?")"
+        }
+    }
+
+    /// "disk full" for SQLite's SQLITE_FULL, else the error itself.
+    static func describe(_ error: any Error) -> String {
+        "\(error)".contains("database or disk is full") ? "disk full" : "cannot write the outbox (\(error))"
     }
 
     /// Loud at the threshold and at every further thousand; events are never dropped.

@@ -23,6 +23,8 @@ public struct StatusReport: Sendable {
     public var unconfiguredDevices: [String]
     /// Each action's runs, failures and last error, as the daemon last wrote them.
     public var actions: [ActionRecord] = []
+    /// What the running daemon says about presses it cannot commit yet (a full disk), if anything.
+    public var outboxNote: String?
 
     /// Gathers everything; `claimState` asks the service about one device (never throws: it
     /// returns the reason it could not tell). A state dir or outbox that exists but cannot be
@@ -47,6 +49,7 @@ public struct StatusReport: Sendable {
                 throw BridgeFailure("cannot read \(actionsFile): \(FileAccess.whyUnreadable(actionsFile) ?? "\(error)"); \(readAdvice)")
             }
         }
+        report.outboxNote = OutboxNote.read(stateDir: stateDir)
         guard access(path, F_OK) == 0 else { return report }
         do {
             // Read-only: status neither creates nor changes the outbox of a running daemon.
@@ -94,6 +97,7 @@ public struct StatusReport: Sendable {
             if !unconfiguredDevices.isEmpty {
                 lines.append("          queued for devices no longer configured (still delivered): \(unconfiguredDevices.joined(separator: ", "))")
             }
+            if let outboxNote { lines.append("          \(outboxNote)") }
             lines.append("dead letters  \(backlog.deadLetters)")
             for d in deadLetters {
                 lines.append("  \(d.event.deviceId) \(d.event.clickType.rawValue) \(d.event.reportedTime) event \(d.event.eventId): \(d.status) \(d.code): \(d.message)")

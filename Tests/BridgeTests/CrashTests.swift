@@ -19,17 +19,26 @@ import Testing
         return nil
     }
 
-    /// Starts `clickbridge run`; its stdout lines arrive in `lines`.
-    func launch(config: String, lines: Collector<String>) throws -> Process {
+    /// Starts `clickbridge run`; its stdout lines arrive in `lines`, and with `logs` its stderr
+    /// lines (swift-log's) in `logs`.
+    func launch(config: String, lines: Collector<String>, logs: Collector<String>? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(Self.binary, "build clickbridge with the tests"))
         process.arguments = ["run", "--config", config]
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
         let buffer = LineBuffer()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             for line in buffer.add(handle.availableData) { lines.add(line) }
+        }
+        if let logs {
+            let errors = Pipe(), errorBuffer = LineBuffer()
+            process.standardError = errors
+            errors.fileHandleForReading.readabilityHandler = { handle in
+                for line in errorBuffer.add(handle.availableData) { logs.add(line) }
+            }
+        } else {
+            process.standardError = FileHandle.nullDevice
         }
         try process.run()
         return process
