@@ -70,16 +70,20 @@ import Testing
         #expect(run.err.contains("readable by other users"), "\(run.err)")
     }
 
-    /// 493 bytes, nine levels of aliases used as mapping keys: it kept `run` at 100 % CPU for
-    /// over a minute, with no output. The 30 s bound only stops a broken build from hanging CI.
+    /// 583 bytes, nine levels of aliases inside mapping keys: Yams' duplicate-key check hashes
+    /// 5^9 copies of the first mapping, which kept `run` at 100 % CPU for over a minute with no
+    /// output. The 30 s bound only stops a broken build from hanging CI.
     @Test func anAliasBombIsRefusedAtOnce() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        var bomb = "a0: &a0 {x: 1, y: 2}\n"
+        let names = Array("abcdefghij")
+        var bomb = "a: &a {x: 1}\n"
         for level in 1...9 {
-            bomb += "a\(level): &a\(level) {? *a\(level - 1) : 1, ? [*a\(level - 1), 1] : 2, ? [*a\(level - 1), 2] : 3}\n"
+            let keys = (0..<5).map { "[*\(names[level - 1]),\($0)]: \($0)" }.joined(separator: ", ")
+            bomb += "\(names[level]): &\(names[level]) {\(keys)}\n"
         }
         bomb += "buttons: []\n"
+        #expect(bomb.utf8.count == 583)
         let path = dir + "/bomb.yaml"
         try bomb.write(toFile: path, atomically: true, encoding: .utf8)
         let binary = try #require(CrashTests.binary)
