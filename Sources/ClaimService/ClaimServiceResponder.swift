@@ -71,6 +71,8 @@ struct ClaimServiceResponder: HTTPResponder {
             case .unknown:
                 throw ServiceError(.unknownOperation, "no operation matches \(method) \(request.uri.path)")
             }
+            // One check for every route, so no handler sees a body that is not UTF-8.
+            try JSONWire.requireUTF8(body, as: wire)
             let query = try QueryParameters.parse(request.uri.query)
             let reply = try await core.handle(
                 operation, OperationInput(caller: caller, query: query, body: body, now: core.configuration.now())

@@ -46,18 +46,19 @@ struct LiveService {
     }
 
     /// Sends one request. `profile` nil sends it unsigned; `service` is the signing name.
+    /// `bytes` is a body that need not be UTF-8 (it replaces `body`).
     func send(
-        _ method: String, _ rawPath: String, query: String = "", body: String? = nil, profile: String? = "owner",
-        service: String = "iot1click", region: String = "us-east-1", headers extra: [(String, String)] = [],
-        date: Date = Date(), secret: String? = nil
+        _ method: String, _ rawPath: String, query: String = "", body: String? = nil, bytes raw: [UInt8]? = nil,
+        profile: String? = "owner", service: String = "iot1click", region: String = "us-east-1",
+        headers extra: [(String, String)] = [], date: Date = Date(), secret: String? = nil
     ) async throws -> Answer {
         let host = "127.0.0.1:\(port)"
         var signedHeaders: [(name: String, value: String)] = extra.map { (name: $0.0, value: $0.1) }
-        if body != nil, !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
+        if body != nil || raw != nil, !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
             signedHeaders.append(("Content-Type", "application/json"))
         }
         var all = signedHeaders
-        let bytes = Array((body ?? "").utf8)
+        let bytes = raw ?? Array((body ?? "").utf8)
         if let profile {
             let p = try #require(credentials.profile(named: profile))
             let signer = SigV4Signer(accessKeyId: p.accessKeyId, secretAccessKey: secret ?? p.secretAccessKey, region: region, service: service)
@@ -68,7 +69,7 @@ struct LiveService {
         for (name, value) in all { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         let uri = query.isEmpty ? rawPath : rawPath + "?" + query
         let request = TestClient.Request(uri, method: HTTPRequest.Method(method)!, authority: host, headers: fields,
-                                         body: body.map { ByteBuffer(string: $0) })
+                                         body: raw.map { ByteBuffer(bytes: $0) } ?? body.map { ByteBuffer(string: $0) })
         let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             try await client.execute(request)
         }
