@@ -101,6 +101,19 @@ enum StoreMigrations {
                     SELECT 1 FROM event WHERE event.deviceId = device.deviceId AND event.remainingLifeReported = 1);
                 """)
         }
+        migrator.registerMigration("v3-used-signatures") { db in
+            try db.execute(sql: """
+                -- The signatures of state-changing requests (replay protection): usedAt is when each
+                -- was first received, validUntil when the verifier starts refusing its X-Amz-Date as
+                -- too old, after which it is deleted (µs).
+                CREATE TABLE used_signature (
+                    signature TEXT PRIMARY KEY NOT NULL,
+                    usedAt INTEGER NOT NULL,
+                    validUntil INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX used_signature_by_expiry ON used_signature(validUntil);
+                """)
+        }
         return migrator
     }
 }
