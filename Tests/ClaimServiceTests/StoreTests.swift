@@ -24,7 +24,7 @@ import Testing
         // Opening the same directory again applies nothing twice.
         let again = try Harness(directory: directory)
         let applied = try await again.core.store.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2-callback-delivery", "v3-used-signatures"])
+        #expect(applied == ["v1", "v2-callback-delivery", "v3-used-signatures", "v4-event-ids-per-device"])
     }
 
     @Test("v2 on a v1 database: the delivery table appears, and a device that reported its battery is known to have")
