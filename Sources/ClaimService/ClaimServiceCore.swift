@@ -18,12 +18,10 @@ final class ClaimServiceCore: Sendable {
         do {
             self.store = try Store(directory: configuration.stateDirectory)
         } catch let problem as FileProblem {
-            throw ClaimServerError.cannotOpenStore(problem.description)
+            throw ClaimServerError.cannotOpenStore("\(problem.path): it \(problem.reason)")
         } catch {
-            // SQLite's own words name no file: say which, and why this user cannot use it.
-            let path = configuration.stateDirectory + "/" + Store.fileName
-            let why = FileAccess.whyUnreadable(path) ?? FileAccess.whyUnwritableDirectory(configuration.stateDirectory)
-            throw ClaimServerError.cannotOpenStore("\(path): \(error)" + (why.map { " (\($0))" } ?? ""))
+            // SQLite's own words name no file: say which, why, and what to do.
+            throw ClaimServerError.cannotOpenStore(Store.openFailure(directory: configuration.stateDirectory, error: error))
         }
         self.signatures = store
         self.retention = EventRetention(retention: configuration.eventRetention)
