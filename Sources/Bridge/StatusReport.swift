@@ -23,6 +23,10 @@ public struct StatusReport: Sendable {
     public var unconfiguredDevices: [String]
     /// Each action's runs, failures and last error, as the daemon last wrote them.
     public var actions: [ActionRecord] = []
+    /// The latest committed data SQLite dropped when recovering a damaged WAL at start: the
+    /// service's database (from its registration view) and the outbox (from its table).
+    public var serviceDataLoss: StoreDataLoss?
+    public var outboxDataLoss: StoreDataLoss?
 
     /// Gathers everything; `claimState` asks the service about one device (never throws: it
     /// returns the reason it could not tell). A state dir or outbox that exists but cannot be
@@ -56,6 +60,7 @@ public struct StatusReport: Sendable {
             report.deadLetters = try outbox.deadLetters()
             let configured = Set(config.buttons.map(\.deviceId))
             report.unconfiguredDevices = try outbox.pendingDevices().filter { !configured.contains($0) }
+            report.outboxDataLoss = try outbox.dataLoss()
         } catch {
             throw BridgeFailure("cannot read the outbox \(path): \(FileAccess.whyUnreadable(path) ?? "\(error)"); \(readAdvice)")
         }
@@ -70,6 +75,9 @@ public struct StatusReport: Sendable {
     public var text: String {
         var lines: [String] = []
         lines.append("endpoint  \(endpoint)")
+        if let serviceDataLoss {
+            lines.append("service   \(serviceDataLoss.summary)")
+        }
         lines.append("")
         lines.append("buttons")
         for b in buttons {
@@ -93,6 +101,9 @@ public struct StatusReport: Sendable {
             lines.append("outbox    \(backlog.count) waiting\(age)\(backlog.count >= Outbox.backlogWarningThreshold ? "  (over the warning threshold of \(Outbox.backlogWarningThreshold))" : "")  (\(outboxPath))")
             if !unconfiguredDevices.isEmpty {
                 lines.append("          queued for devices no longer configured (still delivered): \(unconfiguredDevices.joined(separator: ", "))")
+            }
+            if let outboxDataLoss {
+                lines.append("          \(outboxDataLoss.summary)")
             }
             lines.append("dead letters  \(backlog.deadLetters)")
             for d in deadLetters {

@@ -23,6 +23,13 @@ final class ClaimServiceCore: Sendable {
             // SQLite's own words name no file: say which, why, and what to do.
             throw ClaimServerError.cannotOpenStore(Store.openFailure(directory: configuration.stateDirectory, error: error))
         }
+        let recovery = store.walRecovery
+        let saved = recovery.savedWAL.map { " The WAL as it was is saved as \($0)." } ?? ""
+        if let loss = recovery.loss {
+            logger.critical("DATA LOSS: \(loss). What those transactions wrote (acknowledged events, claims, registrations) is gone from the database; the service keeps running on what remains.\(saved) It is recorded in the table wal_recovery_loss, and `clickbridge status` shows it.")
+        } else if let dropped = recovery.droppedButCheckpointed {
+            logger.warning("the write-ahead log was damaged, but what SQLite dropped had already reached the database: nothing was lost (\(dropped)).\(saved)")
+        }
         self.signatures = store
         self.retention = EventRetention(retention: configuration.eventRetention)
         self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy, logger: logger, now: configuration.now)

@@ -38,7 +38,8 @@ extension Store {
     }
 
     func registrationStatus(deviceId: String, caller: Caller, now: Int64, claimExpiry: Int64) async throws(ServiceError) -> DeviceRegistrationStatus {
-        try await read { db in
+        let dataLoss = self.dataLoss
+        return try await read { db in
             guard let device = try Store.device(db, deviceId) else { throw ServiceError.noSuchDevice(deviceId) }
             try Store.requireBound(device, caller)
             let state: ClaimState
@@ -50,7 +51,8 @@ extension Store {
             } else {
                 state = .unclaimed
             }
-            return DeviceRegistrationStatus(deviceId: deviceId, claimState: state, enabled: device.enabled, claimCode: device.claimCode)
+            return DeviceRegistrationStatus(deviceId: deviceId, claimState: state, enabled: device.enabled, claimCode: device.claimCode,
+                                            storeDataLoss: dataLoss)
         }
     }
 

@@ -170,6 +170,22 @@ enum StoreMigrations {
             try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'event'")
             try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('event', ?)", arguments: [max(highWater, copied)])
         }
+        migrator.registerMigration("v5-wal-recovery-loss") { db in
+            try db.execute(sql: """
+                -- Each time SQLite's recovery of the WAL at start dropped committed transactions (a
+                -- damaged WAL): when it was found (ISO-8601 UTC), the frames kept and committed, the
+                -- transactions and pages lost. Kept, so that status shows it after later restarts.
+                CREATE TABLE wal_recovery_loss (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    detectedAt TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    recoveredFrames INTEGER NOT NULL,
+                    committedFrames INTEGER NOT NULL,
+                    droppedTransactions INTEGER NOT NULL,
+                    lostPages INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -83,6 +83,7 @@ import Testing
         let a = "G030MIGRATEA0001", b = "G030MIGRATEB0001"
         let ids = (0..<5).map { _ in UUID().uuidString.lowercased() }
         do {
+            SQLiteLog.install()   // before any connection of the process, as the service does
             let pool = try DatabasePool(path: directory + "/" + Store.fileName)
             try StoreMigrations.migrator.migrate(pool, upTo: "v3-used-signatures")
             try await pool.write { db in
@@ -108,7 +109,7 @@ import Testing
         }
         let store = try Store(directory: directory)
         let applied = try await store.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
-        #expect(applied.last == "v4-event-ids-per-device")
+        #expect(applied.contains("v4-event-ids-per-device") && applied == StoreMigrations.migrator.migrations)
         let events = try await store.read { db in
             try Row.fetchAll(db, sql: "SELECT seq, eventId, deviceId FROM event ORDER BY seq")
                 .map { "\($0["seq"] as Int64) \($0["eventId"] as String) \($0["deviceId"] as String)" }
