@@ -30,32 +30,43 @@ public enum BridgeStatus {
         } else {
             client = .failure(BridgeFailure("no credentials at \(credentialsPath) yet (`clickbridge run` creates them)"))
         }
-        let report = try await StatusReport.gather(config: config, stateDir: stateDir, endpoint: endpoint) { deviceId in
+        // The service reports a loss of its own data in every registration view: keep the first.
+        var serviceDataLoss: StoreDataLoss?
+        var report = try await StatusReport.gather(config: config, stateDir: stateDir, endpoint: endpoint) { deviceId in
             switch client {
             case .failure(let failure): return "claim state unknown: \(failure)"
             case .success(var client):
                 client.retry = .none
-                return await claimState(of: deviceId, client: client, profile: profile, endpoint: endpoint)
+                let (state, loss) = await claimState(of: deviceId, client: client, profile: profile, endpoint: endpoint)
+                serviceDataLoss = serviceDataLoss ?? loss
+                return state
             }
         }
+        report.serviceDataLoss = serviceDataLoss
         return report.text
     }
 
-    static func claimState(of deviceId: String, client: OneClickClient, profile: String, endpoint: String) async -> String {
+    static func claimState(of deviceId: String, client: OneClickClient, profile: String,
+                           endpoint: String) async -> (String, StoreDataLoss?) {
         do {
             let r = try await client.describeRegistration(deviceId: deviceId)
-            return r.claimState.rawValue + (r.enabled ? "" : " (disabled by its owner)")
+            return (r.claimState.rawValue + (r.enabled ? "" : " (disabled by its owner)"), r.storeDataLoss)
         } catch {
-            switch error {
-            case .service(let e) where e.statusCode == 404:
-                return "not registered yet (`clickbridge run` registers it at start)"
-            case .service(let e) where e.statusCode == 403 && e.code == "ForbiddenException":
-                return "registered by another principal than '\(profile)'"
-            case .connection:
-                return "service unreachable at \(endpoint)"
-            default:
-                return "claim state unknown: \(error)"
-            }
+            return (reason(error, profile: profile, endpoint: endpoint), nil)
+        }
+    }
+
+    /// Why the claim state could not be read, for people.
+    static func reason(_ error: OneClickClientError, profile: String, endpoint: String) -> String {
+        switch error {
+        case .service(let e) where e.statusCode == 404:
+            "not registered yet (`clickbridge run` registers it at start)"
+        case .service(let e) where e.statusCode == 403 && e.code == "ForbiddenException":
+            "registered by another principal than '\(profile)'"
+        case .connection:
+            "service unreachable at \(endpoint)"
+        default:
+            "claim state unknown: \(error)"
         }
     }
 }

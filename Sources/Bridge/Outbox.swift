@@ -1,6 +1,8 @@
+import ClaimService
 import Foundation
 import GRDB
 import GRDBSQLite
+import Logging
 import OneClick
 import Presses
 
@@ -18,19 +20,22 @@ public final class Outbox: Sendable {
 
     public let path: String
     private let db: DatabaseQueue
+    /// What SQLite's recovery of the WAL kept when the outbox was opened for writing (always
+    /// `.noWAL` read-only): a loss is logged at critical level and recorded in `walLoss`.
+    public let walRecovery: WALWatch.Outcome
 
     /// Opens (creating if needed) the outbox in `stateDir`. It is readable by the state dir's
     /// group (0640, with its `-wal` and `-shm`), so `status` works for members of that group.
-    public convenience init(stateDir: String) throws {
+    public convenience init(stateDir: String, logger: Logger = Logger(label: "clickbridge.outbox")) throws {
         try StateFiles.makeDirectory(stateDir)
         let path = (stateDir as NSString).appendingPathComponent(Outbox.fileName)
         try StateFiles.prepare(path, mode: StateFiles.sharedMode, sqlite: true)
-        try self.init(path: path)
+        try self.init(path: path, logger: logger)
     }
 
     /// `readOnly`: for `status`, which may only read it (as a member of the daemon's group), and
     /// must neither create nor change it.
-    public init(path: String, readOnly: Bool = false) throws {
+    public init(path: String, readOnly: Bool = false, logger: Logger = Logger(label: "clickbridge.outbox")) throws {
         var config = Configuration()
         config.readonly = readOnly
         // `status` reads while `run` writes; wait for a short write rather than fail.
@@ -50,8 +55,39 @@ public final class Outbox: Sendable {
             }
         }
         self.path = path
-        db = try DatabaseQueue(path: path, configuration: config)
-        if !readOnly { try Outbox.migrator.migrate(db) }
+        guard !readOnly else {
+            db = try DatabaseQueue(path: path, configuration: config)
+            walRecovery = .noWAL
+            return
+        }
+        // The WAL is read before the first connection, which recovers it (WALWatch).
+        (db, walRecovery) = try WALWatch.open(databasePath: path) { try DatabaseQueue(path: path, configuration: config) }
+        try Outbox.migrator.migrate(db)
+        try noteRecovery(logger: logger)
+    }
+
+    /// Logs and records what the WAL's recovery dropped, then empties the WAL of it.
+    private func noteRecovery(logger: Logger) throws {
+        let saved = walRecovery.savedWAL.map { " The WAL as it was is saved as \($0)." } ?? ""
+        if let loss = walRecovery.loss {
+            let record = loss.record()
+            try db.write { db in
+                try db.execute(sql: """
+                    INSERT INTO walLoss (detectedAt, file, recoveredFrames, committedFrames, droppedTransactions, lostPages)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [record.detectedAt, record.file, record.recoveredFrames, record.committedFrames,
+                                     record.droppedTransactions, record.lostPages])
+            }
+            logger.critical("DATA LOSS: \(loss). Presses queued in those transactions are gone, and an acknowledged one may be sent again (the service answers it as a duplicate); dead letters may be missing. The bridge keeps running on what remains.\(saved) `clickbridge status` shows it.")
+        } else if let dropped = walRecovery.droppedButCheckpointed {
+            logger.warning("the outbox's write-ahead log was damaged, but what SQLite dropped had already reached the database: nothing was lost (\(dropped)).\(saved)")
+        }
+        if walRecovery.truncateWAL {
+            // What SQLite dropped is still in the WAL behind the new frames, with the current salts:
+            // checkpoint it all and empty the WAL, so the next start does not report it again.
+            // Best effort: failing would only repeat the report at the next start.
+            _ = try? db.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -86,7 +122,34 @@ public final class Outbox: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v2-wal-loss") { db in
+            try db.execute(sql: """
+                -- Each time SQLite's recovery of the WAL at start dropped committed transactions (a
+                -- damaged WAL): when (ISO-8601 UTC), frames kept and committed, what was lost.
+                CREATE TABLE walLoss (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    detectedAt TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    recoveredFrames INTEGER NOT NULL,
+                    committedFrames INTEGER NOT NULL,
+                    droppedTransactions INTEGER NOT NULL,
+                    lostPages INTEGER NOT NULL
+                );
+                """)
+        }
         return m
+    }
+
+    /// The latest loss on record, if any (an outbox from before v2 has none).
+    public func dataLoss() throws -> StoreDataLoss? {
+        try db.read { db in
+            guard try db.tableExists("walLoss") else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM walLoss ORDER BY seq DESC LIMIT 1").map { row in
+                StoreDataLoss(detectedAt: row["detectedAt"], file: row["file"], recoveredFrames: row["recoveredFrames"],
+                              committedFrames: row["committedFrames"], droppedTransactions: row["droppedTransactions"],
+                              lostPages: row["lostPages"])
+            }
+        }
     }
 
     /// Commits one press as a new event with a fresh UUID; returns it once it is on disk.

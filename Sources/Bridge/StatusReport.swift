@@ -25,6 +25,10 @@ public struct StatusReport: Sendable {
     public var actions: [ActionRecord] = []
     /// What the running daemon says about presses it cannot commit yet (a full disk), if anything.
     public var outboxNote: String?
+    /// The latest committed data SQLite dropped when recovering a damaged WAL at start: the
+    /// service's database (from its registration view) and the outbox (from its table).
+    public var serviceDataLoss: StoreDataLoss?
+    public var outboxDataLoss: StoreDataLoss?
 
     /// Gathers everything; `claimState` asks the service about one device (never throws: it
     /// returns the reason it could not tell). A state dir or outbox that exists but cannot be
@@ -59,6 +63,7 @@ public struct StatusReport: Sendable {
             report.deadLetters = try outbox.deadLetters()
             let configured = Set(config.buttons.map(\.deviceId))
             report.unconfiguredDevices = try outbox.pendingDevices().filter { !configured.contains($0) }
+            report.outboxDataLoss = try outbox.dataLoss()
         } catch {
             throw BridgeFailure("cannot read the outbox \(path): \(FileAccess.whyUnreadable(path) ?? "\(error)"); \(readAdvice)")
         }
@@ -73,6 +78,9 @@ public struct StatusReport: Sendable {
     public var text: String {
         var lines: [String] = []
         lines.append("endpoint  \(endpoint)")
+        if let serviceDataLoss {
+            lines.append("service   \(serviceDataLoss.summary)")
+        }
         lines.append("")
         lines.append("buttons")
         for b in buttons {
@@ -98,6 +106,9 @@ public struct StatusReport: Sendable {
                 lines.append("          queued for devices no longer configured (still delivered): \(unconfiguredDevices.joined(separator: ", "))")
             }
             if let outboxNote { lines.append("          \(outboxNote)") }
+            if let outboxDataLoss {
+                lines.append("          \(outboxDataLoss.summary)")
+            }
             lines.append("dead letters  \(backlog.deadLetters)")
             for d in deadLetters {
                 lines.append("  \(d.event.deviceId) \(d.event.clickType.rawValue) \(d.event.reportedTime) event \(d.event.eventId): \(d.status) \(d.code): \(d.message)")

@@ -159,7 +159,7 @@ final class CallbackDeliverer: Sendable {
         let store = self.store
         let settled = now()
         let write = Task {
-            try await store.recordCallbackAttempt(eventId: head.eventId, state: state, attempts: attempts,
+            try await store.recordCallbackAttempt(deviceId: head.deviceId, eventId: head.eventId, state: state, attempts: attempts,
                                                   status: status, error: error, now: settled)
         }
         do {

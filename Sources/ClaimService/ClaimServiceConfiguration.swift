@@ -27,6 +27,11 @@ public struct ClaimServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Retries, timeout and concurrency of click-callback delivery.
     public var callbackPolicy: CallbackPolicy
+    /// Replay protection: how long after its first use a state-changing request's signature is
+    /// still accepted, 2 s by default. botocore signs no per-call value and X-Amz-Date counts
+    /// whole seconds, so the same call made twice (or retried) within one second is signed the
+    /// same; it arrives within this grace. Any later repeat is refused.
+    public var replayGrace: Int64
     /// The service's clock (µs since the epoch), injectable for tests of expiry.
     public var now: @Sendable () -> Int64
 
@@ -44,6 +49,7 @@ public struct ClaimServiceConfiguration: Sendable {
         avsDevicesPerAccount: Int = 1000,
         maxBodyBytes: Int = 64 * 1024,
         callbackPolicy: CallbackPolicy = CallbackPolicy(),
+        replayGrace: Int64 = 2_000_000,
         now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
     ) {
         self.stateDirectory = stateDirectory
@@ -59,6 +65,7 @@ public struct ClaimServiceConfiguration: Sendable {
         self.avsDevicesPerAccount = avsDevicesPerAccount
         self.maxBodyBytes = maxBodyBytes
         self.callbackPolicy = callbackPolicy
+        self.replayGrace = replayGrace
         self.now = now
     }
 }

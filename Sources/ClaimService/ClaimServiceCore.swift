@@ -6,6 +6,8 @@ import OneClick
 final class ClaimServiceCore: Sendable {
     let configuration: ClaimServiceConfiguration
     let store: Store
+    /// Replay protection: the signatures state-changing requests spent (kept by the store).
+    let signatures: any UsedSignatures
     let retention: EventRetention
     let avsGuard = InFlightKeys()
     /// Click callbacks: `ClaimServer.run` runs it beside the HTTP server.
@@ -16,28 +18,46 @@ final class ClaimServiceCore: Sendable {
         do {
             self.store = try Store(directory: configuration.stateDirectory)
         } catch let problem as FileProblem {
-            throw ClaimServerError.cannotOpenStore(problem.description)
+            throw ClaimServerError.cannotOpenStore("\(problem.path): it \(problem.reason)")
         } catch {
-            // SQLite's own words name no file: say which, and why this user cannot use it.
-            let path = configuration.stateDirectory + "/" + Store.fileName
-            let why = FileAccess.whyUnreadable(path) ?? FileAccess.whyUnwritableDirectory(configuration.stateDirectory)
-            throw ClaimServerError.cannotOpenStore("\(path): \(error)" + (why.map { " (\($0))" } ?? ""))
+            // SQLite's own words name no file: say which, why, and what to do.
+            throw ClaimServerError.cannotOpenStore(Store.openFailure(directory: configuration.stateDirectory, error: error))
         }
+        let recovery = store.walRecovery
+        let saved = recovery.savedWAL.map { " The WAL as it was is saved as \($0)." } ?? ""
+        if let loss = recovery.loss {
+            logger.critical("DATA LOSS: \(loss). What those transactions wrote (acknowledged events, claims, registrations) is gone from the database; the service keeps running on what remains.\(saved) It is recorded in the table wal_recovery_loss, and `clickbridge status` shows it.")
+        } else if let dropped = recovery.droppedButCheckpointed {
+            logger.warning("the write-ahead log was damaged, but what SQLite dropped had already reached the database: nothing was lost (\(dropped)).\(saved)")
+        }
+        self.signatures = store
         self.retention = EventRetention(retention: configuration.eventRetention)
         self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy, logger: logger, now: configuration.now)
+    }
+
+    /// Spends the signature of a state-changing request: its first use, or a repeat within
+    /// `replayGrace` of it, may run; any later repeat is a replay, refused with 403.
+    func spend(_ signature: VerifiedSignature, now: Int64) async throws(ServiceError) {
+        guard case .replay(let firstUsedAt) = try await signatures.use(signature, now: now, grace: configuration.replayGrace) else { return }
+        let tenths = (now - firstUsedAt) / 100_000
+        throw ServiceError(.invalidSignature, """
+            This signed request was already received \(tenths / 10).\(tenths % 10) s ago \
+            (at \(WireTimestamp(microseconds: firstUsedAt).formatted)) and is not accepted again (replay protection). \
+            Sign it again to repeat it; a signature repeats only when the same request is signed twice within one second.
+            """)
     }
 
     var timing: ClaimRules.Timing {
         .init(claimExpiry: configuration.claimExpiry, reportedTimeTolerance: configuration.reportedTimeTolerance)
     }
 
-    func authenticate(_ request: SignedRequest, signingName: String) throws(ServiceError) -> Caller {
+    func authenticate(_ request: SignedRequest, signingName: String) throws(ServiceError) -> Authentication {
         if configuration.allowUnsigned, request.header("authorization") == nil,
            !(request.rawQuery ?? "").contains("X-Amz-Signature=") {
-            return configuration.unsignedCaller
+            return Authentication(caller: configuration.unsignedCaller, signature: nil)
         }
         switch configuration.authenticator.authenticate(request, expectedService: signingName) {
-        case .success(let caller): return caller
+        case .success(let authentication): return authentication
         case .failure(let error): throw error
         }
     }

@@ -58,7 +58,7 @@ struct ClaimServiceResponder: HTTPResponder {
             if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
             let signed = SignedRequest(
                 method: method, rawPath: request.uri.path, rawQuery: request.uri.query, headers: headers, body: body)
-            let caller = try core.authenticate(signed, signingName: wire == .json11 ? "a4b" : "iot1click")
+            let authentication = try core.authenticate(signed, signingName: wire == .json11 ? "a4b" : "iot1click")
             let operation: ServiceOperation
             switch match {
             case .operation(let op): operation = op
@@ -71,9 +71,16 @@ struct ClaimServiceResponder: HTTPResponder {
             case .unknown:
                 throw ServiceError(.unknownOperation, "no operation matches \(method) \(request.uri.path)")
             }
+            // One check for every route, so no handler sees a body that is not UTF-8.
+            try JSONWire.requireUTF8(body, as: wire)
+            let now = core.configuration.now()
+            // Replay protection, for every state-changing route in one place.
+            if operation.spendsSignature, let signature = authentication.signature {
+                try await core.spend(signature, now: now)
+            }
             let query = try QueryParameters.parse(request.uri.query)
             let reply = try await core.handle(
-                operation, OperationInput(caller: caller, query: query, body: body, now: core.configuration.now())
+                operation, OperationInput(caller: authentication.caller, query: query, body: body, now: now)
             )
             return render(reply, wire: wire)
         } catch let error as ServiceError {

@@ -14,6 +14,28 @@ enum JSONWire {
         String(decoding: encode(value), as: UTF8.self)
     }
 
+    /// Every request body must be UTF-8 (JSON text is): checked once, for every route, before any
+    /// handler reads the body, and answered with the protocol's 400.
+    static func requireUTF8(_ body: [UInt8], as wire: WireProtocol) throws(ServiceError) {
+        guard let offset = firstInvalidUTF8(body) else { return }
+        let byte = String(body[offset], radix: 16, uppercase: true)
+        throw make("the request body is not valid UTF-8 (byte 0x\(byte.count == 1 ? "0" + byte : byte) at offset \(offset)): send JSON text encoded as UTF-8", wire)
+    }
+
+    /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = bytes.makeIterator()
+        var offset = 0
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid(let scalar): offset += scalar.count
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
+
     /// Decodes a request body. An empty body decodes as `{}` (botocore sends no body when no body
     /// member is set on some operations).
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], as wire: WireProtocol) throws(ServiceError) -> T {

@@ -29,5 +29,31 @@ public struct SignedRequest: Sendable {
 /// InvalidSignatureException, ...).
 public protocol RequestAuthenticator: Sendable {
     /// `expectedService` is the signing name the route requires: `iot1click` or `a4b`.
-    func authenticate(_ request: SignedRequest, expectedService: String) -> Result<Caller, ServiceError>
+    func authenticate(_ request: SignedRequest, expectedService: String) -> Result<Authentication, ServiceError>
+}
+
+/// Who sent a request, and the signature that proved it.
+public struct Authentication: Sendable, Equatable {
+    public var caller: Caller
+    /// nil when the request carried no signature (unsigned mode): nothing to remember.
+    public var signature: VerifiedSignature?
+
+    public init(caller: Caller, signature: VerifiedSignature?) {
+        self.caller = caller
+        self.signature = signature
+    }
+}
+
+/// A signature that verified, as the service remembers it to refuse a replay.
+public struct VerifiedSignature: Sendable, Hashable {
+    /// The signature as the verifier computed it (lowercase hex): one spelling per signed request.
+    public var value: String
+    /// µs since the epoch from which the verifier refuses the request's X-Amz-Date as too old,
+    /// so from which the signature need not be remembered.
+    public var validUntil: Int64
+
+    public init(value: String, validUntil: Int64) {
+        self.value = value
+        self.validUntil = validUntil
+    }
 }

@@ -25,6 +25,21 @@ enum ServiceOperation: Equatable, Sendable {
     var wire: WireProtocol {
         self == .registerAVSDevice ? .json11 : .restJSON
     }
+
+    /// Whether a request for it spends its signature (replay protection, ARCHITECTURE.md
+    /// "Security and durability"): every operation that can change state, except device events,
+    /// whose repeats are already harmless (an identical resend is a duplicate).
+    var spendsSignature: Bool {
+        switch self {
+        case .describeDevice, .listDevices, .listDeviceEvents, .getDeviceMethods, .listTagsForResource,
+             .describeRegistration, .ingestDeviceEvent:
+            false
+        case .claimDevicesByClaimCode, .initiateDeviceClaim, .finalizeDeviceClaim, .unclaimDevice,
+             .updateDeviceState, .invokeDeviceMethod, .tagResource, .untagResource, .registerDevice,
+             .registerAVSDevice:
+            true
+        }
+    }
 }
 
 /// The outcome of matching a request line to an operation.

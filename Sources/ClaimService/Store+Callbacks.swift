@@ -45,22 +45,24 @@ extension Store {
         }
     }
 
-    func callbackDelivery(eventId: String) async throws(ServiceError) -> CallbackDelivery? {
+    /// The delivery of event `eventId` of `deviceId`. Event ids are unique per device only: without
+    /// a device, the first delivery found with that id.
+    func callbackDelivery(eventId: String, deviceId: String? = nil) async throws(ServiceError) -> CallbackDelivery? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM callback_delivery WHERE eventId = ?", arguments: [eventId])
-                .map(Store.callbackDelivery)
+            try Row.fetchOne(db, sql: "SELECT * FROM callback_delivery WHERE eventId = ? AND deviceId = IFNULL(?, deviceId)",
+                             arguments: [eventId, deviceId]).map(Store.callbackDelivery)
         }
     }
 
     /// Records one attempt: its count, answer and error, and the new state (settled unless pending).
     func recordCallbackAttempt(
-        eventId: String, state: CallbackDelivery.State, attempts: Int, status: Int?, error: String?, now: Int64
+        deviceId: String, eventId: String, state: CallbackDelivery.State, attempts: Int, status: Int?, error: String?, now: Int64
     ) async throws(ServiceError) {
         try await write { db in
             try db.execute(sql: """
                 UPDATE callback_delivery SET state = ?, attempts = ?, lastStatus = ?, lastError = ?, settledAt = ?
-                WHERE eventId = ?
-                """, arguments: [state.rawValue, attempts, status, error, state == .pending ? nil : now, eventId])
+                WHERE deviceId = ? AND eventId = ?
+                """, arguments: [state.rawValue, attempts, status, error, state == .pending ? nil : now, deviceId, eventId])
         }
     }
 

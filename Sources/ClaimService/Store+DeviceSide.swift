@@ -38,7 +38,8 @@ extension Store {
     }
 
     func registrationStatus(deviceId: String, caller: Caller, now: Int64, claimExpiry: Int64) async throws(ServiceError) -> DeviceRegistrationStatus {
-        try await read { db in
+        let dataLoss = self.dataLoss
+        return try await read { db in
             guard let device = try Store.device(db, deviceId) else { throw ServiceError.noSuchDevice(deviceId) }
             try Store.requireBound(device, caller)
             let state: ClaimState
@@ -50,7 +51,8 @@ extension Store {
             } else {
                 state = .unclaimed
             }
-            return DeviceRegistrationStatus(deviceId: deviceId, claimState: state, enabled: device.enabled, claimCode: device.claimCode)
+            return DeviceRegistrationStatus(deviceId: deviceId, claimState: state, enabled: device.enabled, claimCode: device.claimCode,
+                                            storeDataLoss: dataLoss)
         }
     }
 
@@ -66,15 +68,17 @@ extension Store {
                 try Store.insertDevice(db, deviceId: deviceId, type: "button", claimCode: nil, attributes: [:], caller: caller, now: now)
                 device = try Store.device(db, deviceId)!
             }
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE eventId = ?", arguments: [event.eventId]) {
+            // Event ids are per device: the same id on another device is another event, and says
+            // nothing about that device.
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE deviceId = ? AND eventId = ?",
+                                          arguments: [deviceId, event.eventId]) {
                 let reported: Bool = row["remainingLifeReported"]
-                let same = (row["deviceId"] as String) == deviceId
-                    && (row["clickType"] as String) == event.clickType
+                let same = (row["clickType"] as String) == event.clickType
                     && (row["reportedTime"] as Int64) == event.reportedTime
                     && reported == (event.remainingLife != nil)
                     && (!reported || (row["remainingLife"] as Double) == event.remainingLife)
                 guard same else {
-                    throw ServiceError.conflict("event \(event.eventId) was already received with a different body: give each event its own id")
+                    throw ServiceError.conflict("event \(event.eventId) of \(deviceId) was already received with a different body: give each event its own id")
                 }
                 return IngestOutcome(duplicate: true, callbackQueued: false)
             }

@@ -8,6 +8,11 @@ import OneClick
 final class Store: Sendable {
     let pool: DatabasePool
     static let fileName = "claim-service.sqlite"
+    /// What SQLite's recovery of the WAL kept when this store was opened (ARCHITECTURE.md,
+    /// "Security and durability"): a loss is recorded in `wal_recovery_loss`.
+    let walRecovery: WALWatch.Outcome
+    /// The latest loss on record, found at this start or an earlier one.
+    let dataLoss: StoreDataLoss?
 
     init(directory: String) throws {
         // Nobody but the service reads its database: 0600, made before SQLite creates -wal and -shm
@@ -22,11 +27,38 @@ final class Store: Sendable {
             // Per connection: NORMAL, GRDB's WAL default, could lose the last commits on power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: path, configuration: config)
-        // GRDB sets the writer to NORMAL when it enables WAL, after prepareDatabase ran: set FULL
-        // again on the writer, the one connection that commits. (StoreTests checks it.)
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        // The WAL is read before the first connection, which recovers it (WALWatch).
+        (pool, walRecovery) = try WALWatch.open(databasePath: path) {
+            let pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets the writer to NORMAL when it enables WAL, after prepareDatabase ran: set FULL
+            // again on the writer, the one connection that commits. (StoreTests checks it.)
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            return pool
+        }
         try StoreMigrations.migrator.migrate(pool)
+        if let loss = walRecovery.loss {
+            let record = loss.record()
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO wal_recovery_loss (detectedAt, file, recoveredFrames, committedFrames, droppedTransactions, lostPages)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [record.detectedAt, record.file, record.recoveredFrames, record.committedFrames,
+                                     record.droppedTransactions, record.lostPages])
+            }
+        }
+        if walRecovery.truncateWAL {
+            // What SQLite dropped is still in the WAL behind the new frames, with the current salts:
+            // checkpoint it all and empty the WAL, so the next start does not report it again.
+            // Best effort: nothing else has the file open yet, and failing would only repeat the report.
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
+        dataLoss = try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM wal_recovery_loss ORDER BY seq DESC LIMIT 1").map { row in
+                StoreDataLoss(detectedAt: row["detectedAt"], file: row["file"], recoveredFrames: row["recoveredFrames"],
+                              committedFrames: row["committedFrames"], droppedTransactions: row["droppedTransactions"],
+                              lostPages: row["lostPages"])
+            }
+        }
     }
 
     /// Runs `body` in one write transaction; a thrown `ServiceError` rolls back and is rethrown.

@@ -101,6 +101,91 @@ enum StoreMigrations {
                     SELECT 1 FROM event WHERE event.deviceId = device.deviceId AND event.remainingLifeReported = 1);
                 """)
         }
+        migrator.registerMigration("v3-used-signatures") { db in
+            try db.execute(sql: """
+                -- The signatures of state-changing requests (replay protection): usedAt is when each
+                -- was first received, validUntil when the verifier starts refusing its X-Amz-Date as
+                -- too old, after which it is deleted (µs).
+                CREATE TABLE used_signature (
+                    signature TEXT PRIMARY KEY NOT NULL,
+                    usedAt INTEGER NOT NULL,
+                    validUntil INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX used_signature_by_expiry ON used_signature(validUntil);
+                """)
+        }
+        migrator.registerMigration("v4-event-ids-per-device") { db in
+            // Event ids were unique across the service, so one device's principal could take or
+            // probe another device's ids. Now an id is unique per device: both tables that hold
+            // one are rebuilt (SQLite cannot change a constraint in place), every row kept. seq
+            // values stay as they were, and so does AUTOINCREMENT's high-water mark, which may
+            // be above the largest seq left after retention: callback_delivery.eventSeq and the
+            // ListDeviceEvents page tokens name events by seq, and no seq may be given twice.
+            let highWater = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'event'") ?? 0
+            try db.execute(sql: """
+                CREATE TABLE event_new (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventId TEXT NOT NULL,
+                    deviceId TEXT NOT NULL,
+                    clickType TEXT NOT NULL,
+                    reportedTime INTEGER NOT NULL,
+                    remainingLife REAL NOT NULL,
+                    remainingLifeReported INTEGER NOT NULL,
+                    receivedAt INTEGER NOT NULL,
+                    enabledAtReceipt INTEGER NOT NULL,
+                    UNIQUE (deviceId, eventId)
+                );
+                INSERT INTO event_new (seq, eventId, deviceId, clickType, reportedTime, remainingLife,
+                                       remainingLifeReported, receivedAt, enabledAtReceipt)
+                    SELECT seq, eventId, deviceId, clickType, reportedTime, remainingLife,
+                           remainingLifeReported, receivedAt, enabledAtReceipt FROM event;
+                DROP TABLE event;
+                ALTER TABLE event_new RENAME TO event;
+                CREATE INDEX event_by_device_time ON event(deviceId, reportedTime, seq);
+                CREATE INDEX event_by_device_received ON event(deviceId, receivedAt);
+                CREATE INDEX event_by_received ON event(receivedAt);
+
+                CREATE TABLE callback_delivery_new (
+                    eventId TEXT NOT NULL,
+                    eventSeq INTEGER NOT NULL,
+                    deviceId TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    lastError TEXT,
+                    lastStatus INTEGER,
+                    createdAt INTEGER NOT NULL,
+                    settledAt INTEGER,
+                    PRIMARY KEY (deviceId, eventId)
+                );
+                INSERT INTO callback_delivery_new SELECT eventId, eventSeq, deviceId, url, body, state, attempts,
+                    lastError, lastStatus, createdAt, settledAt FROM callback_delivery;
+                DROP TABLE callback_delivery;
+                ALTER TABLE callback_delivery_new RENAME TO callback_delivery;
+                CREATE INDEX callback_delivery_by_state ON callback_delivery(state, deviceId, eventSeq);
+                CREATE INDEX callback_delivery_by_created ON callback_delivery(createdAt);
+                """)
+            let copied = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
+            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'event'")
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('event', ?)", arguments: [max(highWater, copied)])
+        }
+        migrator.registerMigration("v5-wal-recovery-loss") { db in
+            try db.execute(sql: """
+                -- Each time SQLite's recovery of the WAL at start dropped committed transactions (a
+                -- damaged WAL): when it was found (ISO-8601 UTC), the frames kept and committed, the
+                -- transactions and pages lost. Kept, so that status shows it after later restarts.
+                CREATE TABLE wal_recovery_loss (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    detectedAt TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    recoveredFrames INTEGER NOT NULL,
+                    committedFrames INTEGER NOT NULL,
+                    droppedTransactions INTEGER NOT NULL,
+                    lostPages INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

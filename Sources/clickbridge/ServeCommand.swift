@@ -60,7 +60,15 @@ struct Serve: AsyncParsableCommand {
                 Terminal.out("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)")
             }
         }
-        let store = try CredentialStore(path: credentialsPath)
+        let store: CredentialStore
+        do {
+            store = try CredentialStore(path: credentialsPath)
+        } catch {
+            let advice = FileAccess.whyUnreadable(credentialsPath) != nil
+                ? "run serve as a user that may read it (its owner, or root), or give --credentials FILE"
+                : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
+            throw ServeFailure("credentials \(error); \(advice)")
+        }
         let config = ClaimServiceConfiguration(
             stateDirectory: stateDir, host: host, port: port,
             authenticator: CredentialStoreAuthenticator(store: store),

@@ -26,9 +26,11 @@ struct LiveService {
         return file
     }
 
-    static func start(configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) async throws -> LiveService {
-        let directory = temporaryDirectory()
-        let file = try writeCredentials(in: directory)
+    /// `directory`: another service's, to start again where it stopped (its credentials and state).
+    static func start(directory reused: String? = nil,
+                      configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) async throws -> LiveService {
+        let directory = reused ?? temporaryDirectory()
+        let file = try reused.map { try CredentialsFile.load(path: $0 + "/credentials") } ?? writeCredentials(in: directory)
         let path = directory + "/credentials"
         var config = ClaimServiceConfiguration(
             stateDirectory: directory + "/state", authenticator: CredentialStoreAuthenticator(store: try CredentialStore(path: path)))
@@ -45,30 +47,69 @@ struct LiveService {
         var code: String? { json["code"] as? String ?? json["__type"] as? String }
     }
 
+    /// A request ready to go: signed, not sent. Sending it twice is a replay.
+    struct Prepared: Sendable {
+        /// The Host header it was signed with: it goes with it to whichever service it is sent to.
+        var host: String
+        var method: String
+        var uri: String
+        var headers: [(name: String, value: String)]
+        var body: [UInt8]?
+
+        var signature: String? {
+            headers.first { $0.name.lowercased() == "authorization" }?.value.components(separatedBy: "Signature=").last
+        }
+    }
+
     /// Sends one request. `profile` nil sends it unsigned; `service` is the signing name.
+    /// `bytes` is a body that need not be UTF-8 (it replaces `body`).
     func send(
-        _ method: String, _ rawPath: String, query: String = "", body: String? = nil, profile: String? = "owner",
-        service: String = "iot1click", region: String = "us-east-1", headers extra: [(String, String)] = [],
-        date: Date = Date(), secret: String? = nil
+        _ method: String, _ rawPath: String, query: String = "", body: String? = nil, bytes raw: [UInt8]? = nil,
+        profile: String? = "owner", service: String = "iot1click", region: String = "us-east-1",
+        headers extra: [(String, String)] = [], date: Date = Date(), secret: String? = nil
     ) async throws -> Answer {
+        try await deliver(prepare(method, rawPath, query: query, body: body, bytes: raw, profile: profile, service: service,
+                                  region: region, headers: extra, date: date, secret: secret))
+    }
+
+    /// Signs a request as `send` would. Like `OneClickClient`, it carries a fresh
+    /// `amz-sdk-invocation-id` and `amz-sdk-request: attempt=1; max=1`, signed, so that two equal
+    /// requests in one second are two requests, not a replay. `sdk` replaces them; with
+    /// `signSDKHeaders` false they go unsigned, as botocore sends them.
+    func prepare(
+        _ method: String, _ rawPath: String, query: String = "", body: String? = nil, bytes raw: [UInt8]? = nil,
+        profile: String? = "owner", service: String = "iot1click", region: String = "us-east-1",
+        headers extra: [(String, String)] = [], date: Date = Date(), secret: String? = nil,
+        sdk: (invocationId: String, attempt: Int)? = (UUID().uuidString.lowercased(), 1), signSDKHeaders: Bool = true
+    ) throws -> Prepared {
         let host = "127.0.0.1:\(port)"
         var signedHeaders: [(name: String, value: String)] = extra.map { (name: $0.0, value: $0.1) }
-        if body != nil, !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
+        if body != nil || raw != nil, !extra.contains(where: { $0.0.lowercased() == "content-type" }) {
             signedHeaders.append(("Content-Type", "application/json"))
         }
+        var unsigned: [(name: String, value: String)] = []
+        if let sdk {
+            let headers = [("amz-sdk-invocation-id", sdk.invocationId), ("amz-sdk-request", "attempt=\(sdk.attempt); max=1")]
+            if signSDKHeaders { signedHeaders += headers } else { unsigned += headers }
+        }
         var all = signedHeaders
-        let bytes = Array((body ?? "").utf8)
+        let bytes = raw ?? Array((body ?? "").utf8)
         if let profile {
             let p = try #require(credentials.profile(named: profile))
             let signer = SigV4Signer(accessKeyId: p.accessKeyId, secretAccessKey: secret ?? p.secretAccessKey, region: region, service: service)
             let signature = signer.sign(method: method, host: host, rawPath: rawPath, rawQuery: query, headers: signedHeaders, body: bytes, date: date)
             all = signature.headers.filter { $0.name.lowercased() != "host" }
         }
+        return Prepared(host: host, method: method, uri: query.isEmpty ? rawPath : rawPath + "?" + query, headers: all + unsigned,
+                        body: raw ?? body.map { Array($0.utf8) })
+    }
+
+    /// Sends a prepared request, as many times as asked.
+    func deliver(_ prepared: Prepared) async throws -> Answer {
         var fields = HTTPFields()
-        for (name, value) in all { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
-        let uri = query.isEmpty ? rawPath : rawPath + "?" + query
-        let request = TestClient.Request(uri, method: HTTPRequest.Method(method)!, authority: host, headers: fields,
-                                         body: body.map { ByteBuffer(string: $0) })
+        for (name, value) in prepared.headers { fields.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        let request = TestClient.Request(prepared.uri, method: HTTPRequest.Method(prepared.method)!, authority: prepared.host,
+                                         headers: fields, body: prepared.body.map { ByteBuffer(bytes: $0) })
         let response = try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             try await client.execute(request)
         }

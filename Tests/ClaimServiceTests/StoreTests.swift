@@ -24,13 +24,15 @@ import Testing
         // Opening the same directory again applies nothing twice.
         let again = try Harness(directory: directory)
         let applied = try await again.core.store.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
-        #expect(applied == ["v1", "v2-callback-delivery"])
+        #expect(applied == ["v1", "v2-callback-delivery", "v3-used-signatures", "v4-event-ids-per-device",
+                            "v5-wal-recovery-loss"])
     }
 
     @Test("v2 on a v1 database: the delivery table appears, and a device that reported its battery is known to have")
     func v2MigratesAV1Database() async throws {
         let directory = temporaryDirectory()
         do {
+            SQLiteLog.install()   // before any connection of the process, as the service does
             let pool = try DatabasePool(path: directory + "/" + Store.fileName)
             try StoreMigrations.migrator.migrate(pool, upTo: "v1")
             try await pool.write { db in

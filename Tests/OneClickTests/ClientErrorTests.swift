@@ -72,6 +72,41 @@ struct ClientErrorTests {
         #expect(server.requests.allSatisfy { $0.header("authorization") != nil && $0.header("x-amz-date") != nil })
     }
 
+    /// Like botocore, every call carries a fresh `amz-sdk-invocation-id` (kept across its
+    /// retries) and `amz-sdk-request: attempt=N; max=M`; unlike botocore, both are signed. So
+    /// every attempt of every call has its own signature even within one second (the X-Amz-Date
+    /// granularity), and the service's replay protection never refuses a poll or a retry.
+    @Test func everyCallAndEveryAttemptIsSignedUniquely() async throws {
+        let count = Mutex(0)
+        let server = try LoopbackHTTPServer { _ in
+            let n = count.withLock { $0 += 1; return $0 }
+            return n == 1 ? .init(status: 503, body: #"{"message":"busy"}"#) : .init(status: 200, body: #"{"state":"CLAIMED"}"#)
+        }
+        defer { server.stop() }
+        let fixed = Date(timeIntervalSince1970: 1_795_000_000)
+        let client = try OneClickClient(endpoint: URL(string: server.endpoint)!, credentials: Self.credentials,
+                                        retry: Self.fast, now: { fixed })
+        _ = try await client.finalizeDeviceClaim(deviceId: "G1")   // 503, then 200
+        _ = try await client.finalizeDeviceClaim(deviceId: "G1")   // the same call again, same second
+        let sent = server.requests
+        #expect(sent.count == 3)
+        let ids = sent.map { $0.header("amz-sdk-invocation-id") ?? "" }
+        #expect(ids[0] == ids[1] && ids[1] != ids[2])
+        #expect(ids.allSatisfy { UUID(uuidString: $0) != nil && $0 == $0.lowercased() })
+        #expect(sent.map { $0.header("amz-sdk-request") } == ["attempt=1; max=3", "attempt=2; max=3", "attempt=1; max=3"])
+        let signed = sent.map { $0.header("authorization")?.components(separatedBy: "SignedHeaders=").last?.components(separatedBy: ",").first }
+        #expect(signed.allSatisfy { $0 == "amz-sdk-invocation-id;amz-sdk-request;content-type;host;x-amz-date" })
+        #expect(Set(sent.map { $0.header("x-amz-date") }) == ["20261118T110640Z"])
+        let signatures = sent.map { $0.header("authorization")?.components(separatedBy: "Signature=").last }
+        #expect(Set(signatures).count == 3)
+        // And what was sent verifies.
+        for request in sent {
+            _ = try SigV4Verifier().verify(
+                SigV4Request(method: request.method, rawPath: request.path, rawQuery: request.query, headers: request.headers, body: request.body),
+                service: "iot1click", now: fixed) { _ in SigV4Identity(principal: "p", accountId: "1", secretAccessKey: "secret") }
+        }
+    }
+
     @Test func fiveHundredsStopAfterMaxAttempts() async throws {
         let server = try LoopbackHTTPServer { _ in .init(status: 500, headers: [("x-amzn-ErrorType", "InternalFailureException")], body: #"{"message":"boom"}"#) }
         defer { server.stop() }

@@ -76,6 +76,8 @@ struct SigV4TestSuiteTests {
             key == "AKIDEXAMPLE" ? SigV4Identity(principal: "example", accountId: "123456789012", secretAccessKey: Self.secret) : nil
         }
         #expect(principal == SigV4Principal(name: "example", accountId: "123456789012", accessKeyId: "AKIDEXAMPLE",
-                                            region: "us-east-1", generation: .current))
+                                            region: "us-east-1", generation: .current,
+                                            signature: "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31",
+                                            signedAt: 1_440_938_160))
     }
 }

@@ -36,9 +36,28 @@ struct SigV4VerifierTests {
     }
 
     @Test func roundTripReportsPrincipalAccountAndRegion() throws {
-        let principal = try verify(Self.signed(region: "eu-west-1"))
+        let request = Self.signed(region: "eu-west-1")
+        let principal = try verify(request)
+        let given = try #require(request.values(of: "authorization").first?.components(separatedBy: "Signature=").last)
         #expect(principal == SigV4Principal(name: "owner", accountId: "123456789012", accessKeyId: "AKIAOWNER",
-                                            region: "eu-west-1", generation: .current))
+                                            region: "eu-west-1", generation: .current,
+                                            signature: given, signedAt: 1_795_000_000))
+    }
+
+    /// The signature the service spends is the verifier's own: a replay that spells the hex
+    /// signature in capitals, or lays the header out otherwise, still names the same request.
+    @Test func signatureIsReportedInOneSpellingWhateverTheHeaderSays() throws {
+        let request = Self.signed()
+        let plain = try verify(request)
+        var shouted = request
+        let i = try #require(shouted.headers.firstIndex { $0.name.lowercased() == "authorization" })
+        let header = shouted.headers[i].value
+        let parts = header.components(separatedBy: "Signature=")
+        shouted.headers[i].value = parts[0].replacingOccurrences(of: ", ", with: ",") + "Signature=" + parts[1].uppercased()
+        #expect(shouted.headers[i].value != header)
+        let loud = try verify(shouted)
+        #expect(loud.signature == plain.signature)
+        #expect(plain.signature == plain.signature.lowercased() && plain.signature.count == 64)
     }
 
     @Test func roundTripWithEncodedPathAndQuery() throws {

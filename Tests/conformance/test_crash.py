@@ -52,3 +52,36 @@ def test_kill_9_after_claim_keeps_the_claim_and_tags(own_service):
     svc.start()
     desc = client(svc, "owner").describe_device(DeviceId=device_id)["DeviceDescription"]
     assert desc["Tags"] == {"room": "hall"}
+
+
+def test_kill_9_then_a_damaged_wal_is_a_critical_loss_the_device_side_reports(own_service):
+    """SQLite's recovery drops the frames after a bad checksum without an error: serve must say so
+    at critical level, and the registration view (what `clickbridge status` reads) must carry it."""
+    svc = own_service
+    device = DeviceSide(svc)
+    device_id = new_device_id()
+    assert device.register(device_id).status_code == 200
+    sent = [device.press(device_id) for _ in range(5)]
+    svc.kill9()
+    wal = svc.state_dir / "claim-service.sqlite-wal"
+    data = bytearray(wal.read_bytes())
+    page_size = int.from_bytes(data[8:12], "big")
+    frames = (len(data) - 32) // (24 + page_size)
+    middle = 32 + (frames - 1) * (24 + page_size) + 24 + page_size // 2
+    data[middle:middle + 16] = bytes(b ^ 0xA5 for b in data[middle:middle + 16])  # the last frame's page
+    wal.write_bytes(bytes(data))
+
+    svc.start()
+    log = svc.log_tail()
+    critical = [line for line in log.splitlines() if " critical " in line and "DATA LOSS: " in line]
+    assert len(critical) == 1, log
+    assert str(wal) in critical[0] and "committed transaction(s) dropped" in critical[0], critical[0]
+    saved = list(svc.state_dir.glob("claim-service.sqlite-wal.damaged-*"))
+    assert len(saved) == 1 and saved[0].read_bytes() == bytes(data)
+    view = device.registration(device_id).json()
+    loss = view["storeDataLoss"]
+    assert loss["file"] == "claim-service.sqlite" and loss["droppedTransactions"] >= 1, view
+    # The last acknowledged press is gone: sent again, it is new, not a duplicate.
+    again = device.post_event(device_id, sent[-1]).json()
+    assert again == {"eventId": sent[-1]["eventId"], "duplicate": False}, again
+    assert device.post_event(device_id, sent[0]).json()["duplicate"] is True

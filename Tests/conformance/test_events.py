@@ -194,6 +194,27 @@ def test_duplicate_event_and_conflicting_reuse(device, flow):
     assert_raw_error(device.post_event(device_id, changed), 409, "ResourceConflictException")
 
 
+def test_event_ids_are_per_device(ic, device, flow):
+    """Another principal's device posting a victim device's id (even first, even with another body)
+    makes another event: no 409 that tells it the id exists, no victim press refused."""
+    victim = flow.registered()
+    attacker = flow.registered(profile="bridge2")
+    taken = device.event_body(click="LONG")
+    r = device.post_event(attacker, taken, profile="bridge2")
+    assert r.status_code == 200 and r.json() == {"eventId": taken["eventId"], "duplicate": False}, r.text
+    ic("owner").initiate_device_claim(DeviceId=victim)
+    device.press(victim, event_id=taken["eventId"])  # asserts 200, duplicate false
+    assert ic("owner").finalize_device_claim(DeviceId=victim)["State"] == "CLAIMED"
+    # The victim's own pending id, probed from the other device with another body: a new event.
+    mine = device.press(victim)
+    probe = dict(mine, clickType="DOUBLE")
+    r = device.post_event(attacker, probe, profile="bridge2")
+    assert r.status_code == 200 and r.json()["duplicate"] is False, r.text
+    # On one device the rules hold: same body a duplicate, another body 409.
+    assert device.post_event(victim, mine).json()["duplicate"] is True
+    assert_raw_error(device.post_event(victim, probe), 409, "ResourceConflictException")
+
+
 @pytest.mark.parametrize("mutate", [
     lambda b: b.update(clickType="TRIPLE"),
     lambda b: b.update(clickType="single"),

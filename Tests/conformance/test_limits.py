@@ -94,5 +94,31 @@ def test_a4b_without_target_is_4xx(service):
     assert 400 <= r.status_code < 500, (r.status_code, r.text)
 
 
+# A byte that is never UTF-8 (0xFF), a truncated sequence, an encoded surrogate: in a member the
+# operation reads, or in one it ignores, every route answers 400 in its own protocol.
+NOT_UTF8 = [b"\xff", b"\xe2\x82", b"\xed\xa0\x80"]
+
+
+@pytest.mark.parametrize("bad", NOT_UTF8)
+def test_bodies_that_are_not_utf8_are_400_on_every_route(service, flow, device, bad):
+    device_id = flow.registered()
+    signed_request(service, "PUT", f"/devices/{device_id}/initiate-claim", profile="owner")
+    device.press(device_id)
+    for body in (b'{"note":"' + bad + b'"}', b'{"tags":{"k":"' + bad + b'"}}'):
+        r = signed_request(service, "PUT", f"/devices/{device_id}/finalize-claim", body, profile="owner")
+        assert assert_raw_error(r, 400, "InvalidRequestException")["message"].startswith("the request body is not valid UTF-8")
+    event = json.dumps(device.event_body()).encode()[:-1] + b', "note": "' + bad + b'"}'
+    r = signed_request(service, "POST", f"/devices/{device_id}/events", event)
+    assert_raw_error(r, 400, "InvalidRequestException")
+    avs = b'{"ClientId":"c","UserCode":"U1","ProductId":"p","AmazonId":"A1","Note":"' + bad + b'"}'
+    r = signed_request(service, "POST", "/", avs, profile="owner", service_name="a4b",
+                       headers={"Content-Type": "application/x-amz-json-1.1",
+                                "X-Amz-Target": "AlexaForBusiness.RegisterAVSDevice"})
+    assert assert_raw_error(r, 400, "ValidationException", protocol="json")["Message"].startswith("the request body is not valid UTF-8")
+    # Nothing was claimed.
+    r = signed_request(service, "GET", f"/devices/{device_id}", profile="owner")
+    assert r.status_code == 404
+
+
 def test_service_survived_the_bad_input(ic):
     ic("owner").list_devices()

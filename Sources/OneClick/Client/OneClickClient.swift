@@ -88,13 +88,21 @@ public struct OneClickClient: Sendable {
         if let target = operation.target { signedExtras.append(("X-Amz-Target", target)) }
         let body = operation.body ?? []
         let url = "\(endpoint.scheme!.lowercased())://\(host)\(rawPath)\(rawQuery.isEmpty ? "" : "?" + rawQuery)"
+        // botocore's headers, but signed: a fresh id for each call and the attempt number for
+        // each try make every request's signature unique, so the service, which refuses a
+        // signature it has seen (replay protection), never mistakes a poll or a retry for a replay.
+        let invocationId = UUID().uuidString.lowercased()
 
         var attempt = 0
         while true {
             attempt += 1
+            let sdkHeaders: [(name: String, value: String)] = [
+                (Self.invocationIdHeader, invocationId),
+                (Self.attemptHeader, "attempt=\(attempt); max=\(retry.maxAttempts)"),
+            ]
             // Signed afresh each attempt, so a retry after a long wait still has a current date.
             let signature = signer.sign(method: operation.method.rawValue, host: host, rawPath: rawPath, rawQuery: rawQuery,
-                                        headers: signedExtras, body: body, date: now())
+                                        headers: signedExtras + sdkHeaders, body: body, date: now())
             var request = HTTPClientRequest(url: url)
             request.method = operation.method
             for (name, value) in signature.headers { request.headers.replaceOrAdd(name: name, value: value) }
@@ -138,6 +146,11 @@ public struct OneClickClient: Sendable {
             }
         }
     }
+
+    /// The call's id, the same on each of its attempts (botocore's name).
+    public static let invocationIdHeader = "amz-sdk-invocation-id"
+    /// `attempt=N; max=M` (botocore's name and form).
+    public static let attemptHeader = "amz-sdk-request"
 
     /// Sends and decodes a JSON answer (an empty body decodes as `{}`, as botocore reads it).
     func call<Response: Decodable>(_ operation: Operation, as type: Response.Type) async throws(OneClickClientError) -> Response {

@@ -119,7 +119,16 @@ struct FileLock {
         try? FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
                                                  withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CredentialsFileError(path: path, line: nil, "cannot open lock file: \(CredentialsFile.errnoText())") }
+        guard fd >= 0 else {
+            let code = errno
+            let directory = (path as NSString).deletingLastPathComponent
+            let denied = code == EACCES || code == EPERM
+            let why = denied && access(path, F_OK) == 0 ? "it is not writable by \(FileAccess.userName(geteuid()))"
+                : denied ? FileAccess.whyUnwritableDirectory(directory) ?? String(cString: strerror(code))
+                : String(cString: strerror(code))
+            throw CredentialsFileError(path: path, line: nil,
+                                       "cannot open this lock file, which guards writing the credentials: \(why); run as a user who may write in \(directory) (its owner, or root)")
+        }
         while flock(fd, LOCK_EX) != 0 {
             if errno == EINTR { continue }
             let text = CredentialsFile.errnoText()

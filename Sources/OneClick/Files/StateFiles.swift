@@ -40,13 +40,29 @@ public enum StateFiles {
     /// For an existing SQLite file (`sqlite`), its `-wal` and `-shm` are set too.
     public static func prepare(_ path: String, mode: mode_t, sqlite: Bool = false) throws(FileProblem) {
         let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, mode)
-        guard fd >= 0 else {
-            throw FileProblem(path: path, reason: "cannot be created or opened: \(String(cString: strerror(errno)))")
-        }
+        guard fd >= 0 else { throw FileProblem(path: path, reason: whyNotPrepared(path, errno: errno)) }
         close(fd)
         for file in sqlite ? [path, path + "-wal", path + "-shm"] : [path] {
             setMode(file, mode)
         }
+    }
+
+    /// Why `path` could not be created or opened, and what to do about it.
+    static func whyNotPrepared(_ path: String, errno code: Int32) -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        var st = stat()
+        let exists = stat(path, &st) == 0
+        if exists, (st.st_mode & S_IFMT) == S_IFDIR {
+            return "is a directory, not a file: move it out of the way"
+        }
+        if code == EACCES || code == EPERM {
+            if exists, let why = FileAccess.whyUnreadable(path) {
+                return "\(why): run as its owner, or give this user access to it"
+            }
+            let why = FileAccess.whyUnwritableDirectory(directory) ?? "\(directory) is not writable by \(FileAccess.userName(geteuid()))"
+            return "cannot be created: \(why); make the state dir writable for this user, or choose another state dir"
+        }
+        return "cannot be created or opened: \(String(cString: strerror(code)))"
     }
 
     /// Gives an existing file `mode` and its directory's group; a file this process does not own

@@ -32,6 +32,11 @@ public struct SigV4Principal: Sendable, Equatable {
     /// The region of the credential scope; ARNs carry it.
     public let region: String
     public let generation: KeyGeneration
+    /// The request's signature as this verifier computed it (lowercase hex). Any spelling of it
+    /// that verifies is this one, so it names the signed request: the service spends it once.
+    public let signature: String
+    /// The request's X-Amz-Date, seconds since 1970.
+    public let signedAt: Int64
 }
 
 /// A request as the server received it, before any decoding.
@@ -134,6 +139,7 @@ public struct SigV4Verifier: Sendable {
                                canonicalRequest: canonical.text, stringToSign: stringToSign)
         }
         return SigV4Principal(name: identity.principal, accountId: identity.accountId, accessKeyId: auth.accessKeyId,
-                              region: auth.region, generation: identity.generation)
+                              region: auth.region, generation: identity.generation,
+                              signature: SigV4Crypto.hex(expected), signedAt: amzDate.secondsSince1970)
     }
 }
