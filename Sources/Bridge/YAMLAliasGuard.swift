@@ -43,17 +43,17 @@ enum YAMLAliasGuard {
                         i = skipQuoted(line, from: i)
                         nodeStart = false
                         continue
-                    case UInt8(ascii: "&"), UInt8(ascii: "*") where isAnchorChar(next):
+                    case UInt8(ascii: "&") where isAnchorChar(next), UInt8(ascii: "*") where isAnchorChar(next):
                         throw Found(line: lineNumber, isAlias: c == UInt8(ascii: "*"))
                     case UInt8(ascii: "["), UInt8(ascii: "{"):
                         flowDepth += 1
                         i += 1
                         continue
-                    case UInt8(ascii: "|"), UInt8(ascii: ">") where flowDepth == 0:
+                    case UInt8(ascii: "|") where flowDepth == 0, UInt8(ascii: ">") where flowDepth == 0:
                         blockIndent = indent
                         i = line.count
                         continue
-                    case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":") where blankNext:
+                    case UInt8(ascii: "-") where blankNext, UInt8(ascii: "?") where blankNext, UInt8(ascii: ":") where blankNext:
                         i += 1
                         continue
                     default:

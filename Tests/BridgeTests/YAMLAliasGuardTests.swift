@@ -25,6 +25,9 @@ import Testing
         "# &commented: *out\n",
         "text: |\n  *not an alias\n  &nor an anchor\nnext: 1\n",
         "glob: a*b&c\n",
+        "a: & \nb: * \n",
+        "timeout: -5ms\nx: |-\n  *text\n",
+        "l: [a, -b, ?c]\n",
     ])
     func text(yaml: String) {
         #expect(throws: Never.self) { try YAMLAliasGuard.check(yaml) }
