@@ -14,11 +14,13 @@ import Testing
         try await PiOwnerPathTests().clickbridge(["serve", "--listen", "127.0.0.1:0"] + arguments, as: account)
     }
 
-    /// A readable credentials file in `dir`.
+    /// A credentials file in `dir` that `nobody` reads through its group, as a member of the
+    /// daemon's group would (others get no access: FileTrust refuses that).
     func credentials(in dir: String) throws -> String {
         let path = dir + "/creds"
         try CredentialsFile.createDefaultIfMissing(path: path)
-        chmod(path, 0o644)
+        chown(path, 0, 65534)
+        chmod(path, 0o640)
         return path
     }
 
@@ -71,11 +73,12 @@ import Testing
         chmod(dir, 0o755)
         let creds = try credentials(in: dir)
         chmod(creds, 0o600)
+        // The service's user owns its state dir; a directory others could write would be refused.
         let state = dir + "/state"
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
-        chmod(state, 0o777)
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        chown(state, 65534, 65534)
         let given = try await serve(["--state-dir", state, "--credentials", creds], as: nobody)
-        expectRefusal(given, naming: creds, ["is not readable by nobody (owner root, group root, mode 0600)", "omit --credentials"])
+        expectRefusal(given, naming: creds, ["is not readable by nobody (owner root, group nogroup, mode 0600)", "omit --credentials"])
         // The state dir's own credentials, made by root earlier.
         try FileManager.default.copyItem(atPath: creds, toPath: state + "/credentials")
         chmod(state + "/credentials", 0o600)

@@ -77,6 +77,7 @@ struct KeyRotationTests {
         let dir = try TemporaryDirectory()
         let path = dir.path + "/credentials"
         try "[a]\naws_access_key_id = X\naws_secret_access_key = Y\n".write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o600)  // its mode is not what this test is about
         do {
             _ = try CredentialStore(path: path)
             Issue.record("accepted")
