@@ -67,6 +67,8 @@ def write_credentials(path: pathlib.Path) -> None:
         lines += [f"[{name}]", f"aws_access_key_id = {akid}", f"aws_secret_access_key = {secret}",
                   f"aws_account_id = {account}", ""]
     path.write_text("\n".join(lines))
+    # The service refuses credentials others can read.
+    path.chmod(0o600)
 
 
 def clickbridge_binary() -> pathlib.Path:
