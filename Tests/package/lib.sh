@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by the scripts of the package tier. Sourced, not run.
 
 PTIER_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
