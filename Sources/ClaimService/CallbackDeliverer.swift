@@ -46,10 +46,12 @@ final class CallbackDeliverer: Sendable {
             }
         }
         await poster.shutdown()
-        observers.withLock { o in
-            for continuation in o.values { continuation.finish() }
-            o = [:]
+        // Finished outside the lock: finishing calls each stream's onTermination, which takes it.
+        let continuations = observers.withLock { o -> [AsyncStream<CallbackReport>.Continuation] in
+            defer { o = [:] }
+            return Array(o.values)
         }
+        for continuation in continuations { continuation.finish() }
     }
 
     /// Every report from now on (tests and diagnostics).

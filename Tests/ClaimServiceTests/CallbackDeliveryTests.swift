@@ -321,6 +321,18 @@ struct CallbackDeliveryTests {
         #expect(record.attempts == 0)
     }
 
+    @Test("stopping the deliverer finishes the report streams still open")
+    func stopFinishesReports() async throws {
+        let h = try Harness()
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        delivering.cancel()
+        await delivering.value
+        var got: [CallbackReport] = []
+        for await report in reports { got.append(report) }
+        #expect(got.isEmpty)
+    }
+
     @Test("the retry delay doubles from its first value up to the cap, jittered within its upper half")
     func retryDelays() {
         let policy = CallbackPolicy(firstDelay: 1, maxDelay: 60)
