@@ -27,6 +27,8 @@ public struct ClaimServiceConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Retries, timeout and concurrency of click-callback delivery.
     public var callbackPolicy: CallbackPolicy
+    /// Deadlines of each connection and the cap on open connections.
+    public var connectionLimits: ConnectionLimits
     /// The service's clock (µs since the epoch), injectable for tests of expiry.
     public var now: @Sendable () -> Int64
 
@@ -44,6 +46,7 @@ public struct ClaimServiceConfiguration: Sendable {
         avsDevicesPerAccount: Int = 1000,
         maxBodyBytes: Int = 64 * 1024,
         callbackPolicy: CallbackPolicy = CallbackPolicy(),
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
         now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
     ) {
         self.stateDirectory = stateDirectory
@@ -59,6 +62,7 @@ public struct ClaimServiceConfiguration: Sendable {
         self.avsDevicesPerAccount = avsDevicesPerAccount
         self.maxBodyBytes = maxBodyBytes
         self.callbackPolicy = callbackPolicy
+        self.connectionLimits = connectionLimits
         self.now = now
     }
 }
