@@ -200,6 +200,19 @@ import Testing
         #expect(ConnectionLimits(maxConnections: 5).resolvedMaxConnections() == 5)
     }
 
+    @Test("the systemd unit raises the descriptor limit above systemd's default soft limit of 1024")
+    func unitRaisesDescriptorLimit() throws {
+        let unit = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("udev/clickbridge.service")
+        let lines = try String(contentsOf: unit, encoding: .utf8).split(separator: "\n")
+        let values = lines.filter { $0.hasPrefix("LimitNOFILE=") }.map { $0.dropFirst("LimitNOFILE=".count) }
+        #expect(values.count == 1)
+        let limit = try #require(values.first.flatMap { Int($0) }, "LimitNOFILE is one number (soft and hard)")
+        #expect(limit > 1024)
+        // The cap it gives the embedded service is above what 1024 gave.
+        #expect(ConnectionLimits.derivedMaxConnections(descriptorLimit: limit) > ConnectionLimits.derivedMaxConnections(descriptorLimit: 1024))
+    }
+
     static func waitFor(_ server: RunningClaimServer, open count: Int) async throws {
         let deadline = ContinuousClock.now + failAfter
         while server.openConnections < count {
