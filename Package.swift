@@ -47,8 +47,10 @@ let serviceTargets: [Target] = [
         // Click callbacks: the service POSTs a claimed device's events to its owner's URL.
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         // Each connection's deadlines and the connection cap: a channel handler after HTTP
-        // decoding (NIOHTTPTypes' request and response parts).
+        // decoding (NIOHTTPTypes' request and response parts); callback hosts are resolved on
+        // NIO's thread pool.
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ]),
     .target(name: "Bridge", dependencies: [

@@ -25,12 +25,12 @@ final class CallbackDeliverer: Sendable {
     private let scheduling = Mutex(Scheduling())
     private let observers = Mutex<[UUID: AsyncStream<CallbackReport>.Continuation]>([:])
 
-    init(store: Store, policy: CallbackPolicy, logger: Logger, now: @escaping @Sendable () -> Int64) {
+    init(store: Store, policy: CallbackPolicy, target: CallbackTargetCheck, logger: Logger, now: @escaping @Sendable () -> Int64) {
         self.store = store
         self.policy = policy
         self.logger = logger
         self.now = now
-        self.poster = CallbackPoster(timeout: policy.timeout)
+        self.poster = CallbackPoster(timeout: policy.timeout, target: target)
     }
 
     /// A delivery was queued. Safe from any task.

@@ -29,6 +29,11 @@ public struct ClaimServiceConfiguration: Sendable {
     public var callbackPolicy: CallbackPolicy
     /// Deadlines of each connection and the cap on open connections.
     public var connectionLimits: ConnectionLimits
+    /// Allow click callbacks to loopback, private, link-local and other non-public addresses (a
+    /// home network). Without it, such a URL is refused when set and when it resolves at delivery.
+    public var allowPrivateCallbacks: Bool
+    /// Replaces the delivery-time check of callback hosts (tests: a resolver of their own).
+    var callbackTargetCheck: CallbackTargetCheck?
     /// The service's clock (µs since the epoch), injectable for tests of expiry.
     public var now: @Sendable () -> Int64
 
@@ -46,6 +51,7 @@ public struct ClaimServiceConfiguration: Sendable {
         avsDevicesPerAccount: Int = 1000,
         maxBodyBytes: Int = 64 * 1024,
         callbackPolicy: CallbackPolicy = CallbackPolicy(),
+        allowPrivateCallbacks: Bool = false,
         connectionLimits: ConnectionLimits = ConnectionLimits(),
         now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
     ) {
@@ -62,7 +68,9 @@ public struct ClaimServiceConfiguration: Sendable {
         self.avsDevicesPerAccount = avsDevicesPerAccount
         self.maxBodyBytes = maxBodyBytes
         self.callbackPolicy = callbackPolicy
+        self.allowPrivateCallbacks = allowPrivateCallbacks
         self.connectionLimits = connectionLimits
+        self.callbackTargetCheck = nil
         self.now = now
     }
 }

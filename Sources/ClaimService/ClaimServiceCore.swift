@@ -24,7 +24,9 @@ final class ClaimServiceCore: Sendable {
             throw ClaimServerError.cannotOpenStore("\(path): \(error)" + (why.map { " (\($0))" } ?? ""))
         }
         self.retention = EventRetention(retention: configuration.eventRetention)
-        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy, logger: logger, now: configuration.now)
+        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy,
+                                           target: configuration.callbackTargetCheck ?? CallbackTargetCheck(allowPrivate: configuration.allowPrivateCallbacks),
+                                           logger: logger, now: configuration.now)
     }
 
     var timing: ClaimRules.Timing {

@@ -36,6 +36,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long device events are kept, in days.")
     var eventRetentionDays: Int = 90
 
+    @Flag(help: "Allow click callbacks to loopback, private, link-local and other non-public addresses (a home network). Without it, such a callback URL is refused when it is set and when its host resolves at delivery.")
+    var allowPrivateCallbacks = false
+
     @Option(help: "How long a new connection may take to send its request line and headers (e.g. 10s, 500ms).")
     var headerTimeout: DurationArgument = DurationArgument(argument: "10s")!
 
@@ -85,6 +88,7 @@ struct Serve: AsyncParsableCommand {
             claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
             eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
             rooms: rooms,
+            allowPrivateCallbacks: allowPrivateCallbacks,
             connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
                                                bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections)
         )
