@@ -9,7 +9,9 @@ import NIOHTTPTypes
 ///   `idleTimeout`. The deadline runs until the whole head has arrived, so a head trickled a
 ///   byte at a time does not extend it.
 /// - Reading a body: from the head within `bodyTimeout`.
-/// - Busy (the request is complete and is being answered): no deadline.
+/// - Busy (the request is complete and is being answered): no deadline, except that a client
+///   which stops reading its answers, so that the connection stays unwritable, has `bodyTimeout`
+///   to start reading again (a slow reader would otherwise hold a busy connection for ever).
 ///
 /// A connection past its deadline is closed without an answer. A connection the registry turns
 /// away at the cap is closed at once.
@@ -28,6 +30,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// Requests whose head has arrived and whose response has not ended (HTTP/1.1 pipelining).
     private var unanswered = 0
     private var deadline: Scheduled<Void>?
+    /// Armed while the connection is unwritable (its client does not read).
+    private var stalled: Scheduled<Void>?
 
     init(registry: ConnectionRegistry, limits: ConnectionLimits, logger: Logger) {
         self.registry = registry
@@ -46,11 +50,27 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelDeadline()
+        cancelStall()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelDeadline()
+        cancelStall()
         context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            cancelStall()
+        } else if stalled == nil {
+            let timeout = limits.bodyTimeout
+            stalled = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
+                stalled = nil
+                logger.debug("closing a connection from \(context.channel.remoteAddress?.description ?? "?"): its client read none of its answer for \(timeout)")
+                context.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -113,6 +133,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private func cancelDeadline() {
         deadline?.cancel()
         deadline = nil
+    }
+
+    private func cancelStall() {
+        stalled?.cancel()
+        stalled = nil
     }
 }
 

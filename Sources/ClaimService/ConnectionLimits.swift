@@ -17,7 +17,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// than the pool idle timeouts of ClickBridge's own clients (30 and 60 s), so that they close
     /// an idle connection first and never send a request into one the service is closing.
     public var idleTimeout: Duration
-    /// From the request head until the request body is complete.
+    /// From the request head until the request body is complete; also how long a connection may
+    /// stay unwritable because its client does not read the answer.
     public var bodyTimeout: Duration
     /// The most connections open at once. nil: derived from the process's descriptor limit when
     /// the server starts (`derivedMaxConnections`).

@@ -45,7 +45,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long a connection may stay idle after a response before its next request's headers are complete.")
     var idleTimeout: DurationArgument = DurationArgument(argument: "75s")!
 
-    @Option(help: "How long a request's body may take to arrive once its headers have.")
+    @Option(help: "How long a request's body may take to arrive once its headers have, and how long a client may leave an answer unread.")
     var bodyTimeout: DurationArgument = DurationArgument(argument: "30s")!
 
     @Option(help: "The most connections open at once (default: the soft descriptor limit, ulimit -n, less an eighth of it and at least 64, for the rest of the process). At the cap, each new connection closes the one that has waited longest for its request.")

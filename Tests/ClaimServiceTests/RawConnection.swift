@@ -11,9 +11,12 @@ final class RawConnection: @unchecked Sendable {
 
     /// Connects to 127.0.0.1:`port`. With `wait` false the connect is only started (non-blocking),
     /// so a server that no longer accepts cannot stall the caller.
-    init(port: Int, wait: Bool = true) throws {
+    init(port: Int, wait: Bool = true, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RawConnectionError("socket: \(String(cString: strerror(errno)))") }
+        if var size = receiveBuffer {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         if !wait { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)

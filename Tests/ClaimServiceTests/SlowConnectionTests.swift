@@ -73,6 +73,25 @@ import Testing
         #expect(await c.waitUntilClosed(limit: Self.failAfter))
     }
 
+    @Test("a client that sends requests and never reads the answers is closed once the connection has stayed unwritable for the body deadline")
+    func unreadAnswersClosed() async throws {
+        let (server, _) = try await Self.service(ConnectionLimits(headerTimeout: .seconds(600), idleTimeout: .seconds(600),
+                                                                  bodyTimeout: .milliseconds(500)))
+        defer { Task { await server.shutdown() } }
+        // A small receive buffer, and pipelined requests whose 403 answers far exceed it and the
+        // service's send buffer: the service's writes stall while the request stays "busy".
+        let c = try RawConnection(port: server.port, receiveBuffer: 4096)
+        let batch = String(repeating: Self.request, count: 200)
+        let deadline = ContinuousClock.now + Self.failAfter
+        var closed = false
+        while !closed, ContinuousClock.now < deadline {
+            // The service, closing with requests unread, resets the connection: sends fail.
+            closed = !c.send(batch) || c.isClosedByPeer
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(closed)
+    }
+
     @Test("at the cap, a client that sends its request at once is answered, and the connection idle longest is closed")
     func capClosesTheOldestIdle() async throws {
         let logs = CapturedLogs()
