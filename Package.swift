@@ -46,6 +46,12 @@ let serviceTargets: [Target] = [
         .product(name: "Logging", package: "swift-log"),
         // Click callbacks: the service POSTs a claimed device's events to its owner's URL.
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        // Each connection's deadlines and the connection cap: a channel handler after HTTP
+        // decoding (NIOHTTPTypes' request and response parts); callback hosts are resolved on
+        // NIO's thread pool.
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ]),
     .target(name: "Bridge", dependencies: [
         "Lines", "Presses", "OneClick", "ClaimService", "QuietRuntime",
@@ -99,6 +105,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),

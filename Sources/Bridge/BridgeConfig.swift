@@ -16,16 +16,21 @@ public struct BridgeConfig: Sendable, Equatable {
     public var profile: String
     /// Declared with every device at registration, so `ClaimDevicesByClaimCode` can claim them.
     public var claimCode: String?
+    /// The embedded service may send click callbacks to loopback, private and other non-public
+    /// addresses (a home network). No effect with an `endpoint`.
+    public var allowPrivateCallbacks: Bool
     public var buttons: [ButtonConfig]
 
     public init(stateDir: String? = nil, endpoint: String? = nil, listen: String? = nil, credentials: String? = nil,
-                profile: String = BridgeConfig.defaultProfile, claimCode: String? = nil, buttons: [ButtonConfig]) {
+                profile: String = BridgeConfig.defaultProfile, claimCode: String? = nil, allowPrivateCallbacks: Bool = false,
+                buttons: [ButtonConfig]) {
         self.stateDir = stateDir
         self.endpoint = endpoint
         self.listen = listen
         self.credentials = credentials
         self.profile = profile
         self.claimCode = claimCode
+        self.allowPrivateCallbacks = allowPrivateCallbacks
         self.buttons = buttons
     }
 

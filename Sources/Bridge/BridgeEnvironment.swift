@@ -73,7 +73,8 @@ public struct BridgeEnvironment: Sendable {
                 let store = try CredentialStore(path: credentialsPath)
                 let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
                     stateDirectory: stateDir, host: listen.host, port: listen.port,
-                    authenticator: CredentialStoreAuthenticator(store: store)), logger: serviceLogger)
+                    authenticator: CredentialStoreAuthenticator(store: store),
+                    allowPrivateCallbacks: config.allowPrivateCallbacks), logger: serviceLogger)
                 env.embedded = server
                 env.endpoint = "http://\(ListenAddress(host: listen.host, port: server.port))"
             } catch {

@@ -41,6 +41,9 @@ public enum BridgeRunner {
         let mode = env.embedded != nil ? "embedded claim service" : "claim service"
         lines.append("clickbridge run: \(config.buttons.count) button\(config.buttons.count == 1 ? "" : "s"), publishing to the \(mode) at \(env.endpoint) as '\(config.profile)'")
         lines.append("  state \(env.stateDir), credentials \(env.credentialsPath)")
+        if env.embedded != nil, config.allowPrivateCallbacks {
+            lines.append("  allowPrivateCallbacks: click callbacks may go to loopback and private addresses")
+        }
         if let backlog = try? outbox.backlog(), backlog.count > 0 {
             lines.append("  \(backlog.count) events queued from before; delivering them first")
         }

@@ -60,7 +60,7 @@ public enum ConfigLoader {
         }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, key: "")
-        try reader.onlyKeys(top, ["stateDir", "endpoint", "listen", "credentials", "profile", "claimCode", "buttons"], at: "")
+        try reader.onlyKeys(top, ["stateDir", "endpoint", "listen", "credentials", "profile", "claimCode", "allowPrivateCallbacks", "buttons"], at: "")
 
         var config = BridgeConfig(buttons: [])
         config.stateDir = try optional(top.value("stateDir")) { (n) throws(ConfigError) in try reader.path(n, key: "stateDir") }
@@ -76,6 +76,9 @@ public enum ConfigLoader {
                 throw reader.error(node, "claimCode", "'\(code)' is not a claim code; use \(IdentifierRules.claimCode)")
             }
             config.claimCode = code
+        }
+        if let node = top.value("allowPrivateCallbacks") {
+            config.allowPrivateCallbacks = try reader.bool(node, key: "allowPrivateCallbacks")
         }
         guard let buttonsNode = top.value("buttons") else {
             throw ConfigError(file: file, line: root.mark?.line ?? 1, key: "buttons", message: "missing; list at least one button with a deviceId and one of gpio, evdev or trace")

@@ -25,12 +25,12 @@ final class CallbackDeliverer: Sendable {
     private let scheduling = Mutex(Scheduling())
     private let observers = Mutex<[UUID: AsyncStream<CallbackReport>.Continuation]>([:])
 
-    init(store: Store, policy: CallbackPolicy, logger: Logger, now: @escaping @Sendable () -> Int64) {
+    init(store: Store, policy: CallbackPolicy, target: CallbackTargetCheck, logger: Logger, now: @escaping @Sendable () -> Int64) {
         self.store = store
         self.policy = policy
         self.logger = logger
         self.now = now
-        self.poster = CallbackPoster(timeout: policy.timeout)
+        self.poster = CallbackPoster(timeout: policy.timeout, target: target)
     }
 
     /// A delivery was queued. Safe from any task.
@@ -46,10 +46,12 @@ final class CallbackDeliverer: Sendable {
             }
         }
         await poster.shutdown()
-        observers.withLock { o in
-            for continuation in o.values { continuation.finish() }
-            o = [:]
+        // Finished outside the lock: finishing calls each stream's onTermination, which takes it.
+        let continuations = observers.withLock { o -> [AsyncStream<CallbackReport>.Continuation] in
+            defer { o = [:] }
+            return Array(o.values)
         }
+        for continuation in continuations { continuation.finish() }
     }
 
     /// Every report from now on (tests and diagnostics).

@@ -16,17 +16,39 @@ enum CallbackVerdict: Sendable, Equatable {
 
 /// POSTs callback payloads. The HTTP client is made at the first callback, so a service whose
 /// devices have none never starts one, and is shut down with the deliverer.
+///
+/// Before each attempt the URL's host is checked (`CallbackTargetCheck`): a non-public address is
+/// refused, a name is resolved and every address it has must be public, and the request then
+/// goes to the checked address through a client pinned to it.
 final class CallbackPoster: Sendable {
     static let eventIdHeader = "X-ClickBridge-Event-Id"
     private let client: LazyHTTPClient
+    private let pinned: PinnedClients
+    private let target: CallbackTargetCheck
     private let timeout: Double
 
-    init(timeout: Double) {
+    init(timeout: Double, target: CallbackTargetCheck) {
         self.timeout = timeout
+        self.target = target
         client = LazyHTTPClient(connectTimeout: .milliseconds(Int64(timeout * 1000)))
+        pinned = PinnedClients(connectTimeout: .milliseconds(Int64(timeout * 1000)))
     }
 
     func post(_ delivery: CallbackDelivery) async -> CallbackVerdict {
+        switch await target.check(delivery.url) {
+        case .refused(let why):
+            return .reject(status: nil, error: why)
+        case .unresolved(let why):
+            if Task.isCancelled { return .interrupted }
+            return .retry(status: nil, error: why)
+        case .direct:
+            return await post(delivery, with: client)
+        case .pinned(let host, let address):
+            return await pinned.with(host: host, address: address) { await post(delivery, with: $0) }
+        }
+    }
+
+    private func post(_ delivery: CallbackDelivery, with client: LazyHTTPClient) async -> CallbackVerdict {
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -35,7 +57,7 @@ final class CallbackPoster: Sendable {
         request.headers.add(name: Self.eventIdHeader, value: delivery.eventId)
         request.body = .bytes(delivery.body)
         do {
-            let response = try await httpClient.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+            let response = try await client.http.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
             // Read (and bound) the answer so the connection can be reused.
             _ = try? await response.body.collect(upTo: 64 * 1024)
             let code = Int(response.status.code)
@@ -62,7 +84,8 @@ final class CallbackPoster: Sendable {
         return .retry(status: nil, error: "cannot connect: \(error)")
     }
 
-    func shutdown() async { await client.shutdown() }
-
-    private var httpClient: HTTPClient { client.http }
+    func shutdown() async {
+        await client.shutdown()
+        await pinned.shutdown()
+    }
 }

@@ -11,6 +11,8 @@ import ServiceLifecycle
 public struct ClaimServer: Service {
     let core: ClaimServiceCore
     let logger: Logger
+    /// The open connections and their cap (`ConnectionGuard`).
+    let connections: ConnectionRegistry
     let onListening: @Sendable (Int) async -> Void
 
     /// Opens (and migrates) the store. Refuses `allowUnsigned` on a non-loopback address.
@@ -24,6 +26,7 @@ public struct ClaimServer: Service {
         }
         core = try ClaimServiceCore(configuration: configuration, logger: logger)
         self.logger = logger
+        connections = Self.connectionRegistry(configuration.connectionLimits, logger: logger)
         self.onListening = onListening
     }
 
@@ -35,7 +38,13 @@ public struct ClaimServer: Service {
         let responder = ClaimServiceResponder(core: core)
         let logger = self.logger
         let onListening = self.onListening
-        let server = try HTTPServerBuilder.http1().buildServer(
+        // Deadlines on every connection and a cap on how many are open (ConnectionGuard).
+        let limits = core.configuration.connectionLimits
+        let registry = connections
+        logger.info("at most \(registry.cap) connections at once (\(registry.capSource)); a request's headers must arrive within \(limits.headerTimeout) of connecting or \(limits.idleTimeout) of the last response, and its body within \(limits.bodyTimeout)")
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionGuard(registry: registry, limits: limits, logger: logger)])
+        let server = try HTTPServerBuilder.http1(configuration: http1).buildServer(
             configuration: ServerConfiguration(address: .hostname(core.configuration.host, port: core.configuration.port)),
             eventLoopGroup: EventLoopGroupProvider.singleton.eventLoopGroup,
             logger: logger,
@@ -80,7 +89,18 @@ public struct ClaimServer: Service {
             throw ClaimServerError.didNotStart
         }
         failure.cancel()
-        return RunningClaimServer(port: port, group: group, task: task)
+        return RunningClaimServer(port: port, group: group, task: task, connections: server.connections)
+    }
+
+    /// The registry of the server's connections, with its cap: configured, or derived from the
+    /// descriptor limit when the server is made.
+    static func connectionRegistry(_ limits: ConnectionLimits, logger: Logger) -> ConnectionRegistry {
+        if let configured = limits.maxConnections {
+            return ConnectionRegistry(cap: configured, capSource: "set by --max-connections", logger: logger)
+        }
+        let descriptors = ConnectionLimits.descriptorLimit()
+        return ConnectionRegistry(cap: ConnectionLimits.derivedMaxConnections(descriptorLimit: descriptors),
+                                  capSource: "from the descriptor limit of \(descriptors)", logger: logger)
     }
 
     /// Whether `host` is a loopback address, where unsigned requests may be allowed.
@@ -94,12 +114,17 @@ public final class RunningClaimServer: Sendable {
     public let port: Int
     let group: ServiceGroup
     let task: Task<Void, any Error>
+    let connections: ConnectionRegistry
 
-    init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+    init(port: Int, group: ServiceGroup, task: Task<Void, any Error>, connections: ConnectionRegistry) {
         self.port = port
         self.group = group
         self.task = task
+        self.connections = connections
     }
+
+    /// Connections open now (tests).
+    var openConnections: Int { connections.count }
 
     /// Stops accepting, finishes requests in flight, and returns when stopped.
     public func shutdown() async {

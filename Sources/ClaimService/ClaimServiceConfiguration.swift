@@ -32,6 +32,13 @@ public struct ClaimServiceConfiguration: Sendable {
     /// whole seconds, so the same call made twice (or retried) within one second is signed the
     /// same; it arrives within this grace. Any later repeat is refused.
     public var replayGrace: Int64
+    /// Deadlines of each connection and the cap on open connections.
+    public var connectionLimits: ConnectionLimits
+    /// Allow click callbacks to loopback, private, link-local and other non-public addresses (a
+    /// home network). Without it, such a URL is refused when set and when it resolves at delivery.
+    public var allowPrivateCallbacks: Bool
+    /// Replaces the delivery-time check of callback hosts (tests: a resolver of their own).
+    var callbackTargetCheck: CallbackTargetCheck?
     /// The service's clock (µs since the epoch), injectable for tests of expiry.
     public var now: @Sendable () -> Int64
 
@@ -50,6 +57,8 @@ public struct ClaimServiceConfiguration: Sendable {
         maxBodyBytes: Int = 64 * 1024,
         callbackPolicy: CallbackPolicy = CallbackPolicy(),
         replayGrace: Int64 = 2_000_000,
+        allowPrivateCallbacks: Bool = false,
+        connectionLimits: ConnectionLimits = ConnectionLimits(),
         now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
     ) {
         self.stateDirectory = stateDirectory
@@ -66,6 +75,9 @@ public struct ClaimServiceConfiguration: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.callbackPolicy = callbackPolicy
         self.replayGrace = replayGrace
+        self.allowPrivateCallbacks = allowPrivateCallbacks
+        self.connectionLimits = connectionLimits
+        self.callbackTargetCheck = nil
         self.now = now
     }
 }

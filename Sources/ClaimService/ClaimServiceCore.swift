@@ -32,7 +32,9 @@ final class ClaimServiceCore: Sendable {
         }
         self.signatures = store
         self.retention = EventRetention(retention: configuration.eventRetention)
-        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy, logger: logger, now: configuration.now)
+        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy,
+                                           target: configuration.callbackTargetCheck ?? CallbackTargetCheck(allowPrivate: configuration.allowPrivateCallbacks),
+                                           logger: logger, now: configuration.now)
     }
 
     /// Spends the signature of a state-changing request: its first use, or a repeat within

@@ -31,7 +31,8 @@ extension ClaimServiceCore {
         case .getDeviceHealthParameters:
             return .ok(InvokeDeviceMethodResponse(deviceMethodResponse: JSONWire.encodeString(["remainingLife": device.remainingLife])))
         case .setOnClickCallback, .setDeviceHealthMonitorCallback:
-            let callback = try Self.callback(from: request.deviceMethodParameters, method: name)
+            let callback = try Self.callback(from: request.deviceMethodParameters, method: name,
+                                             allowPrivate: configuration.allowPrivateCallbacks)
             try await store.setCallback(method == .setOnClickCallback ? .onClick : .healthMonitor,
                                         deviceId: deviceId, account: account, callbackJSON: callback)
             return .ok(InvokeDeviceMethodResponse(deviceMethodResponse: "{}"))
@@ -50,7 +51,9 @@ extension ClaimServiceCore {
 
     /// Validates `{"callback":{"url":"http(s)://…"}}` (or `{"callback":{"awsLambdaArn":"arn:aws:lambda:…"}}`,
     /// the form of the 1-Click programming guide) and returns the callback object as stored JSON.
-    static func callback(from parameters: String?, method: String) throws(ServiceError) -> String {
+    /// A URL whose host is a non-public address is refused unless `allowPrivate`; a host name is
+    /// checked when it resolves, at each delivery (`CallbackTargetCheck`).
+    static func callback(from parameters: String?, method: String, allowPrivate: Bool) throws(ServiceError) -> String {
         let usage = "\(method) takes deviceMethodParameters {\"callback\":{\"url\":\"https://…\"}}"
         guard let parameters, let data = parameters.data(using: .utf8),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
@@ -62,6 +65,11 @@ extension ClaimServiceCore {
             guard url.count <= 2048, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
                   parsed.host?.isEmpty == false
             else { throw .invalidRequest("callback url '\(url.prefix(80))' is not an http or https URL: \(usage)") }
+            if !allowPrivate, let host = CallbackTargetCheck.host(of: url), let address = IPAddress.literal(host),
+               let what = CallbackAddressPolicy.refusal(address) {
+                let shown = address.description == host ? host : "\(host.prefix(80)) (\(address))"
+                throw .invalidRequest("callback url host \(shown) is \(what): refused, since \(CallbackAddressPolicy.howToAllow)")
+            }
             return JSONWire.encodeString(["url": url])
         }
         if let lambda = callback["awsLambdaArn"] as? String {

@@ -36,12 +36,32 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long device events are kept, in days.")
     var eventRetentionDays: Int = 90
 
+    @Flag(help: "Allow click callbacks to loopback, private, link-local and other non-public addresses (a home network). Without it, such a callback URL is refused when it is set and when its host resolves at delivery.")
+    var allowPrivateCallbacks = false
+
+    @Option(help: "How long a new connection may take to send its request line and headers (e.g. 10s, 500ms).")
+    var headerTimeout: DurationArgument = DurationArgument(argument: "10s")!
+
+    @Option(help: "How long a connection may stay idle after a response before its next request's headers are complete.")
+    var idleTimeout: DurationArgument = DurationArgument(argument: "75s")!
+
+    @Option(help: "How long a request's body may take to arrive once its headers have, and how long a client may leave an answer unread.")
+    var bodyTimeout: DurationArgument = DurationArgument(argument: "30s")!
+
+    @Option(help: "The most connections open at once (default: the soft descriptor limit, ulimit -n, less an eighth of it and at least 64, for the rest of the process). At the cap, each new connection closes the one that has waited longest for its request.")
+    var maxConnections: Int?
+
     func run() async throws {
         guard let (host, port) = Self.parseListen(listen) else {
             throw ServeFailure("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8787)")
         }
         guard claimExpirySeconds > 0 else { throw ValidationError("--claim-expiry-seconds must be positive") }
         guard eventRetentionDays > 0 else { throw ValidationError("--event-retention-days must be positive") }
+        for (flag, value) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
+        where value.duration <= .zero {
+            throw ValidationError("\(flag) must be longer than 0 (e.g. 10s)")
+        }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         // Every refusal comes before anything is written: no state dir, no credentials.
         if allowUnsigned, !ClaimServer.isLoopback(host) {
             throw ServeFailure(ClaimServerError.unsignedOnNonLoopback(host).description)
@@ -75,7 +95,10 @@ struct Serve: AsyncParsableCommand {
             allowUnsigned: allowUnsigned,
             claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
             eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
-            rooms: rooms
+            rooms: rooms,
+            allowPrivateCallbacks: allowPrivateCallbacks,
+            connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
+                                               bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections)
         )
         let server = try ClaimServer(configuration: config) { bound in
             let shown = host.contains(":") ? "[\(host)]" : host

@@ -131,6 +131,17 @@ import Testing
         #expect(config.buttons[0].source == .gpio(GPIOLineConfig(chip: "0", line: "17", bias: .pullUp, activeLow: true)))
         #expect(config.buttons[0].timing == .default)
         #expect(config.buttons[0].name == "0:17")
+        #expect(config.allowPrivateCallbacks == false)
+    }
+
+    @Test func allowPrivateCallbacksIsABoolean() throws {
+        let allowed = try ConfigLoader.parse("allowPrivateCallbacks: true\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n")
+        #expect(allowed.allowPrivateCallbacks)
+        let refused = try ConfigLoader.parse("allowPrivateCallbacks: false\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n")
+        #expect(!refused.allowPrivateCallbacks)
+        // The example documents it, commented out.
+        let example = try ConfigLoader.parse(Self.uncommenting("# allowPrivateCallbacks: true", in: try Self.example))
+        #expect(example.allowPrivateCallbacks)
     }
 
     @Test func evdevTakesSeveralKeysAndGrab() throws {
@@ -187,6 +198,7 @@ import Testing
         ("buttons:\n  - deviceId: a1\n    trace: { file: [t] }\n", 3, "buttons[0].trace.file", "found a list"),
         ("buttons:\n  - deviceId: a1\n    trace: { file: t\n", 4, "", "not valid YAML"),
         ("profile:\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "profile", "found nothing"),
+        ("allowPrivateCallbacks: yes please\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "allowPrivateCallbacks", "true or false"),
     ] as [(String, Int, String, String)])
     func badInputIsLocated(yaml: String, line: Int, key: String, allowed: String) {
         let error = #expect(throws: ConfigError.self) { try ConfigLoader.parse(yaml, file: "c.yaml") }

@@ -21,6 +21,42 @@ import Testing
         try NativeTraceWriter.document(script.trace).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// `allowPrivateCallbacks` in run's configuration reaches the embedded service: without it a
+    /// loopback callback is refused when set, with it accepted.
+    @Test func allowPrivateCallbacksReachesTheEmbeddedService() async throws {
+        for allow in [false, true] {
+            let dir = try makeTemporaryDirectory()
+            defer { removeTemporaryDirectory(dir) }
+            let config = try ConfigLoader.parse("""
+                stateDir: \(dir)
+                listen: 127.0.0.1:0
+                allowPrivateCallbacks: \(allow)
+                buttons:
+                  - deviceId: G030PM0PRIV00001
+                    trace: { file: t }
+                """)
+            let env = try await BridgeEnvironment.prepare(config: config)
+            let server = try #require(env.embedded)
+            defer { Task { await server.shutdown() } }
+            _ = try await env.client(profile: "bridge").registerDevice(deviceId: "G030PM0PRIV00001",
+                                                                       DeviceRegistrationRequest(claimCode: "C-PRIVATE00001"))
+            let owner = try env.client(profile: "owner")
+            #expect(try await owner.claimDevicesByClaimCode("C-PRIVATE00001").total == 1)
+            let set = { () async throws(OneClickClientError) in
+                _ = try await owner.invokeDeviceMethod(deviceId: "G030PM0PRIV00001",
+                                                       deviceMethod: DeviceMethod(deviceType: "button", methodName: "setOnClickCallback"),
+                                                       deviceMethodParameters: #"{"callback":{"url":"http://127.0.0.1:8123/api/webhook/porch"}}"#)
+            }
+            if allow {
+                try await set()
+            } else {
+                let error = await #expect(throws: OneClickClientError.self) { try await set() }
+                #expect(error?.serviceError?.code == "InvalidRequestException", "\(String(describing: error))")
+                #expect(error?.serviceError?.message.contains("allowPrivateCallbacks: true") == true)
+            }
+        }
+    }
+
     @Test func aReplayedTraceArrivesAsExactlyItsClickTypesInOrder() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }

@@ -11,12 +11,18 @@ struct CallbackDeliveryTests {
     /// request timeout is generous: on a loaded machine a loopback answer must not turn into a retry.
     static let quick = CallbackPolicy(maxAttempts: 8, firstDelay: 0.02, maxDelay: 0.2, timeout: 60)
 
+    /// The receivers listen on loopback, which the service refuses unless allowed: these tests allow it.
+    static func loopback(_ config: inout ClaimServiceConfiguration) {
+        config.callbackPolicy = quick
+        config.allowPrivateCallbacks = true
+    }
+
     @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload")
     func deliversInOrder() async throws {
         let receiver = CallbackReceiver()
         let url = try await receiver.start()
         defer { receiver.stop() }
-        let h = try Harness { $0.callbackPolicy = Self.quick }
+        let h = try Harness(configure: Self.loopback)
         let id = newDeviceId()
         _ = try await h.ok(.registerDevice(deviceId: id), as: bridgeA,
                            body: #"{"type":"button","attributes":{"room":"hall","floor":"2"}}"#, DeviceRegistrationResponse.self)
@@ -62,7 +68,7 @@ struct CallbackDeliveryTests {
 
     @Test("remainingLife is left out of the payload of a device that never reported it")
     func unknownLifeLeftOut() async throws {
-        let h = try Harness()
+        let h = try Harness(configure: Self.loopback)
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -81,7 +87,7 @@ struct CallbackDeliveryTests {
         let receiver = CallbackReceiver()
         let url = try await receiver.start()
         defer { receiver.stop() }
-        let h = try Harness { $0.callbackPolicy = Self.quick }
+        let h = try Harness(configure: Self.loopback)
         let id = newDeviceId()
         try await h.register(id)
         // Unclaimed: stored, no callback.
@@ -202,7 +208,7 @@ struct CallbackDeliveryTests {
         let fast = CallbackReceiver()
         let fastURL = try await fast.start()
         defer { fast.stop() }
-        let h = try Harness { $0.callbackPolicy = Self.quick }
+        let h = try Harness(configure: Self.loopback)
         let a = newDeviceId(), b = newDeviceId()
         for (id, url) in [(a, slowURL), (b, fastURL)] {
             try await h.register(id)
@@ -282,7 +288,7 @@ struct CallbackDeliveryTests {
         }
         #expect(receiver.deliveries.isEmpty)
         let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
-            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick))
+            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick, allowPrivateCallbacks: true))
         try await receiver.waitForRequests(1)
         // The answer is recorded just after the receiver sees the request: wait for the record
         // before stopping, or shutdown could cut the attempt short (it would stay pending).
@@ -312,13 +318,25 @@ struct CallbackDeliveryTests {
             try await h.press(id, eventId: eventId)
         }
         let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
-            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick))
+            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick, allowPrivateCallbacks: true))
         try await receiver.waitForRequests(1)
         // The receiver holds the request; shutdown returns anyway.
         await server.shutdown()
         let record = try #require(try await Store(directory: directory).callbackDelivery(eventId: eventId))
         #expect(record.state == .pending)
         #expect(record.attempts == 0)
+    }
+
+    @Test("stopping the deliverer finishes the report streams still open")
+    func stopFinishesReports() async throws {
+        let h = try Harness()
+        let reports = h.core.callbacks.reports()
+        let delivering = Task { await h.core.callbacks.run() }
+        delivering.cancel()
+        await delivering.value
+        var got: [CallbackReport] = []
+        for await report in reports { got.append(report) }
+        #expect(got.isEmpty)
     }
 
     @Test("the retry delay doubles from its first value up to the cap, jittered within its upper half")
@@ -338,7 +356,10 @@ struct CallbackDeliveryTests {
     static func claimedWithCallback(
         _ url: String, policy: CallbackPolicy = quick, directory: String = temporaryDirectory()
     ) async throws -> (Harness, String) {
-        let h = try Harness(directory: directory) { $0.callbackPolicy = policy }
+        let h = try Harness(directory: directory) {
+            $0.callbackPolicy = policy
+            $0.allowPrivateCallbacks = true
+        }
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)

@@ -10,6 +10,8 @@ final class CallbackReceiver: Sendable {
     enum Answer: Sendable {
         case status(Int)
         case hold
+        /// 302 Found with this Location.
+        case redirect(String)
     }
 
     struct Delivery: Sendable {
@@ -40,6 +42,8 @@ final class CallbackReceiver: Sendable {
             let body = try await request.body.collect(upTo: 1 << 20)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            // HTTP/1.1's Host header arrives as the request's authority.
+            if let authority = request.head.authority { headers["host"] = authority }
             let (answer, ready) = self.state.withLock { s -> (Answer, [CheckedContinuation<Void, Never>]) in
                 s.deliveries.append(Delivery(headers: headers, body: Array(body.readableBytesView)))
                 let answer = s.script.isEmpty ? Answer.status(200) : s.script.removeFirst()
@@ -52,6 +56,8 @@ final class CallbackReceiver: Sendable {
             switch answer {
             case .status(let code):
                 return Response(status: .init(code: code))
+            case .redirect(let location):
+                return Response(status: .found, headers: [.location: location])
             case .hold:
                 await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                     let now = self.state.withLock { s -> Bool in

@@ -1,17 +1,21 @@
 """Click callbacks: the owner sets a callback URL with boto3's InvokeDeviceMethod, and the service
 POSTs each event of the claimed, enabled device to it (ARCHITECTURE.md, "Click callbacks";
-hardware/actions.md)."""
+hardware/actions.md). The service calls only public addresses unless its operator allows private
+ones (`serve --allow-private-callbacks`): the receivers here are on loopback, so the delivery tests
+run against a service started with the allowance, and the refusals against the suite's default one."""
 import datetime as dt
 import http.server
 import json
 import re
+import sqlite3
 import subprocess
 import threading
 import time
+import types
 
 import pytest
 
-from conftest import clickbridge_binary, utcnow
+from conftest import DeviceSide, Flow, Service, client, clickbridge_binary, raises_aws, utcnow
 
 DEADLINE = 20  # seconds: a failure deadline for a broken delivery, not a latency bound
 
@@ -65,6 +69,25 @@ def receiver():
     r.close()
 
 
+@pytest.fixture(scope="module")
+def home(workdir):
+    """A service whose operator allows private callbacks, as on a home network."""
+    state = workdir / "state-private-callbacks"
+    state.mkdir()
+    svc = Service(state, workdir / "credentials", ("--allow-private-callbacks",)).start()
+    cache = {}
+
+    def ic(profile="owner"):
+        if profile not in cache:
+            cache[profile] = client(svc, profile)
+        return cache[profile]
+    device = DeviceSide(svc)
+    yield types.SimpleNamespace(service=svc, ic=ic, device=device, flow=Flow(ic, device))
+    alive = svc.alive()
+    svc.stop()
+    assert alive, f"clickbridge serve died during the run:\n{svc.log_tail()}"
+
+
 def set_callback(c, device_id, url):
     return c.invoke_device_method(DeviceId=device_id, DeviceMethod={"DeviceType": "button", "MethodName": "setOnClickCallback"},
                                   DeviceMethodParameters=json.dumps({"callback": {"url": url}}))
@@ -77,7 +100,8 @@ def expected_payload(device_id, click, reported, life, attributes):
     return {"deviceInfo": info, "deviceEvent": {"buttonClicked": {"clickType": click, "reportedTime": reported}}}
 
 
-def test_callback_gets_every_event_of_a_claimed_device_and_none_while_disabled(service, workdir, ic, device, flow, receiver):
+def test_callback_gets_every_event_of_a_claimed_device_and_none_while_disabled(home, workdir, receiver):
+    service, ic, device, flow = home.service, home.ic, home.device, home.flow
     owner = ic("owner")
     attributes = {"room": "hall"}
     device_id = flow.claimed("owner", attributes=attributes)
@@ -133,3 +157,69 @@ def test_callback_of_another_owner_or_an_unclaimed_device_is_refused(ic, flow, r
         set_callback(ic("owner"), device_id, receiver.url)
     with pytest.raises(ic("owner").exceptions.InvalidRequestException):
         set_callback(ic("owner"), flow.claimed("owner"), "ftp://127.0.0.1/x")
+
+
+PRIVATE_URLS = [
+    "http://127.0.0.1:8123/api/webhook/porch",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::1]:8123/x",
+    "http://[::ffff:127.0.0.1]/x",
+    "http://10.0.0.5/x",
+    "http://192.168.1.20:8123/x",
+    "http://[fd00::1]/x",
+    "http://0.0.0.0:8123/x",
+    "http://2130706433/x",
+]
+
+
+@pytest.mark.parametrize("url", PRIVATE_URLS)
+def test_private_callback_is_refused_when_set(ic, flow, url):
+    owner = ic("owner")
+    device_id = flow.claimed("owner")
+    with raises_aws(owner, "InvalidRequestException", 400, message_contains="--allow-private-callbacks"):
+        set_callback(owner, device_id, url)
+    got = owner.invoke_device_method(DeviceId=device_id, DeviceMethod={"DeviceType": "button", "MethodName": "getOnClickCallback"})
+    assert json.loads(got["DeviceMethodResponse"]) == {}
+
+
+def test_private_callback_is_accepted_with_the_allowance(home):
+    owner = home.ic("owner")
+    device_id = home.flow.claimed("owner")
+    for url in PRIVATE_URLS:
+        set_callback(owner, device_id, url)
+        got = owner.invoke_device_method(DeviceId=device_id, DeviceMethod={"DeviceType": "button", "MethodName": "getOnClickCallback"})
+        assert json.loads(got["DeviceMethodResponse"]) == {"callback": {"url": url}}
+
+
+def test_name_resolving_to_loopback_is_refused_at_delivery(service, ic, flow, device, receiver):
+    """`localhost` is a name, so setting it is accepted; at delivery it resolves to loopback, and
+    the delivery is dead at once, logged with the reason, and nothing reaches the receiver."""
+    owner = ic("owner")
+    device_id = flow.claimed("owner")
+    url = receiver.url.replace("127.0.0.1", "localhost")
+    set_callback(owner, device_id, url)
+    event_id = device.press(device_id, reported=utcnow(), remaining_life=50.0)["eventId"]
+    deadline = time.monotonic() + DEADLINE
+    row = None
+    db = service.state_dir / "claim-service.sqlite"
+    while time.monotonic() < deadline:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT state, attempts, lastError FROM callback_delivery WHERE eventId = ?", (event_id,)).fetchone()
+        if row and row[0] != "pending":
+            break
+        time.sleep(0.1)
+    assert row is not None and row[0] == "dead" and row[1] == 1, row
+    assert "callback host localhost resolves to" in row[2] and "a loopback address" in row[2], row
+    assert "--allow-private-callbacks" in row[2], row
+    log = service.log_path.read_text(errors="replace")
+    assert f"DEAD CALLBACK: event {event_id}" in log and "a loopback address" in log, log
+    assert receiver.requests == []
+
+
+def test_name_resolving_to_loopback_is_delivered_with_the_allowance(home, receiver):
+    owner = home.ic("owner")
+    device_id = home.flow.claimed("owner")
+    set_callback(owner, device_id, receiver.url.replace("127.0.0.1", "localhost"))
+    body = home.device.press(device_id, reported=utcnow(), remaining_life=50.0)
+    arrived = receiver.wait_for(1)
+    assert arrived[0][0].get("x-clickbridge-event-id") == body["eventId"]

@@ -7,10 +7,14 @@ import Synchronization
 /// Redirects are refused: a webhook or callback URL is called as given.
 public final class LazyHTTPClient: Sendable {
     private let connectTimeout: TimeAmount?
+    private let dnsOverride: [String: String]
     private let client = Mutex<HTTPClient?>(nil)
 
-    public init(connectTimeout: TimeAmount? = nil) {
+    /// - Parameter dnsOverride: host names mapped to the address to connect to instead of looking
+    ///   them up (the `Host` header and TLS still use the name).
+    public init(connectTimeout: TimeAmount? = nil, dnsOverride: [String: String] = [:]) {
         self.connectTimeout = connectTimeout
+        self.dnsOverride = dnsOverride
     }
 
     public var http: HTTPClient {
@@ -19,6 +23,7 @@ public final class LazyHTTPClient: Sendable {
             var config = HTTPClient.Configuration()
             config.redirectConfiguration = .disallow
             if let connectTimeout { config.timeout.connect = connectTimeout }
+            config.dnsOverride = dnsOverride
             // An idle connection closes after this; then the client holds no timer.
             config.connectionPool.idleTimeout = .seconds(30)
             let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
