@@ -4,6 +4,7 @@ import NIOCore
 import NIOEmbedded
 import OneClick
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -96,7 +97,7 @@ import Testing
     func capClosesTheOldestIdle() async throws {
         let logs = CapturedLogs()
         let (server, _) = try await Self.service(ConnectionLimits(headerTimeout: .seconds(600), idleTimeout: .seconds(600), maxConnections: 8),
-                                                 logger: logs.logger)
+                                                 logger: logs.logger())
         defer { Task { await server.shutdown() } }
         // Eight connections that say nothing fill the cap, registered in this order.
         var idle: [RawConnection] = []
@@ -117,7 +118,7 @@ import Testing
         for c in idle[3...] + clients { #expect(!c.isClosedByPeer) }
         #expect(server.connections.capClosings.evicted == 3)
         // Logged once when the cap was first reached; the later closings wait for the minute's count.
-        #expect(logs.messages.filter { $0.contains("connection cap reached") }.count == 1)
+        #expect(logs.messages(atLeast: .warning).filter { $0.contains("connection cap reached") }.count == 1)
     }
 
     @Test("a busy connection is never closed for the cap: with every one busy, the new connection is refused")
@@ -186,7 +187,7 @@ import Testing
     @Test("the cap's log: a warning the first time, then a count at most once per interval")
     func capLogIsThrottled() throws {
         let logs = CapturedLogs()
-        let registry = ConnectionRegistry(cap: 1, capSource: "test", logger: logs.logger, reportInterval: .milliseconds(200))
+        let registry = ConnectionRegistry(cap: 1, capSource: "test", logger: logs.logger(), reportInterval: .milliseconds(200))
         let loop = EmbeddedEventLoop()
         var channels: [EmbeddedChannel] = []
         for _ in 0..<50 {
@@ -197,17 +198,17 @@ import Testing
             _ = id
         }
         #expect(channels.dropLast().allSatisfy { !$0.isActive })
-        #expect(logs.messages.count == 1)
-        #expect(logs.messages.first?.contains("connection cap reached") == true)
+        #expect(logs.messages(atLeast: .warning).count == 1)
+        #expect(logs.messages(atLeast: .warning).first?.contains("connection cap reached") == true)
         // The 48 later closings are logged as one count when the interval has passed.
         Thread.sleep(forTimeInterval: 0.3)
         loop.advanceTime(by: .seconds(1))
-        #expect(logs.messages.count == 2)
-        #expect(logs.messages.last?.contains("closed 48 connection(s)") == true)
+        #expect(logs.messages(atLeast: .warning).count == 2)
+        #expect(logs.messages(atLeast: .warning).last?.contains("closed 48 connection(s)") == true)
         // Nothing new: no further line.
         Thread.sleep(forTimeInterval: 0.3)
         loop.advanceTime(by: .seconds(1))
-        #expect(logs.messages.count == 2)
+        #expect(logs.messages(atLeast: .warning).count == 2)
     }
 
     @Test("the derived cap leaves an eighth of the descriptor limit, at least 64, to the rest of the process")
@@ -237,29 +238,6 @@ import Testing
         while server.openConnections < count {
             guard ContinuousClock.now < deadline else { throw RawConnectionError("the server has \(server.openConnections) connections, not \(count)") }
             try await Task.sleep(for: .milliseconds(5))
-        }
-    }
-}
-
-/// A logger whose lines the test reads.
-final class CapturedLogs: Sendable {
-    private let lines = Mutex<[String]>([])
-    var messages: [String] { lines.withLock { $0 } }
-
-    var logger: Logger {
-        Logger(label: "captured") { _ in Handler(sink: self) }
-    }
-
-    struct Handler: LogHandler {
-        let sink: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .warning
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            sink.lines.withLock { $0.append("\(event.message)") }
         }
     }
 }

@@ -14,6 +14,11 @@ public final class CapturedLogs: Sendable {
 
     public var lines: [Line] { captured.withLock { $0 } }
 
+    /// The messages logged at `level` or above, in order.
+    public func messages(atLeast level: Logger.Level) -> [String] {
+        lines.filter { $0.level >= level }.map(\.message)
+    }
+
     public func logger(label: String = "test") -> Logger {
         Logger(label: label) { _ in Handler(logs: self) }
     }
