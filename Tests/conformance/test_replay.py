@@ -113,7 +113,7 @@ def test_replayed_method_invocation_is_403(service, ic, flow):
     capture = Captured(owner)
     device_id = flow.claimed("owner")
     owner.invoke_device_method(DeviceId=device_id, DeviceMethod={"DeviceType": "button", "MethodName": "setOnClickCallback"},
-                               DeviceMethodParameters='{"callback":{"url":"http://127.0.0.1:9/first"}}')
+                               DeviceMethodParameters='{"callback":{"url":"http://example.com/first"}}')
     captured = capture.requests[-1]
     wait_past_grace(captured.sent_at)
     assert_replay_refused(*replay(service, captured))
