@@ -18,6 +18,17 @@ import Testing
         #expect(reader == 2)
     }
 
+    /// Nobody but the service reads its database: 0600, and its -wal and -shm take the same mode.
+    @Test func theDatabaseIsPrivate() async throws {
+        let directory = temporaryDirectory()
+        let h = try Harness(directory: directory)
+        try await h.core.store.write { db in try db.execute(sql: "PRAGMA user_version = user_version") }
+        for file in ["claim-service.sqlite", "claim-service.sqlite-wal", "claim-service.sqlite-shm"] {
+            let mode = try FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
+    }
+
     @Test func migrationsAreVersionedAndRerunnable() async throws {
         let directory = temporaryDirectory()
         _ = try Harness(directory: directory)
