@@ -45,16 +45,31 @@ public struct CredentialsFile: Sendable, Equatable {
             profiles.append(try Self.profile(name: section.name, line: section.line, settings: section.settings))
         }
 
+        // Bytes, not Characters: a file of many profiles reads at memory speed, and every byte that
+        // matters (brackets, '=', blanks, '#', ';') is ASCII.
+        let bytes = Array(text.utf8)
+        func isBlank(_ b: UInt8) -> Bool { b == 32 || b == 9 || b == 13 }
+        func string(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
+        func trimmed(_ r: Range<Int>) -> Range<Int> {
+            var lo = r.lowerBound, hi = r.upperBound
+            while lo < hi, isBlank(bytes[lo]) { lo += 1 }
+            while hi > lo, isBlank(bytes[hi - 1]) { hi -= 1 }
+            return lo..<hi
+        }
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var next = 0
+        while next <= bytes.count {
+            var end = next
+            while end < bytes.count, bytes[end] != 10 { end += 1 }
+            let r = trimmed(next..<end)
+            next = end + 1
             lineNumber += 1
-            let line = rawLine.trimmingWhitespace()
-            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else {
-                    throw CredentialsFileError(line: lineNumber, "a profile header must look like [name]; found '\(line)'")
+            guard let first = r.isEmpty ? nil : bytes[r.lowerBound], first != UInt8(ascii: "#"), first != UInt8(ascii: ";") else { continue }
+            if first == UInt8(ascii: "[") {
+                guard bytes[r.upperBound - 1] == UInt8(ascii: "]"), r.count >= 2 else {
+                    throw CredentialsFileError(line: lineNumber, "a profile header must look like [name]; found '\(string(r))'")
                 }
-                let name = String(line.dropFirst().dropLast().trimmingWhitespace())
+                let name = string(trimmed(r.lowerBound + 1..<r.upperBound - 1))
                 guard Self.isValidProfileName(name) else {
                     throw CredentialsFileError(line: lineNumber, "profile name '\(name)' is not valid: use 1-64 letters, digits, '-', '_' or '.'")
                 }
@@ -65,11 +80,11 @@ public struct CredentialsFile: Sendable, Equatable {
                 current = (name, lineNumber, [])
                 continue
             }
-            guard let eq = line.firstIndex(of: "=") else {
-                throw CredentialsFileError(line: lineNumber, "expected 'key = value' or '[profile]'; found '\(line.prefix(80))'")
+            guard let eq = bytes[r].firstIndex(of: UInt8(ascii: "=")) else {
+                throw CredentialsFileError(line: lineNumber, "expected 'key = value' or '[profile]'; found '\(string(r).prefix(80))'")
             }
-            let key = line[..<eq].trimmingWhitespace().lowercased()
-            let value = String(line[line.index(after: eq)...].trimmingWhitespace())
+            let key = string(trimmed(r.lowerBound..<eq)).lowercased()
+            let value = string(trimmed(eq + 1..<r.upperBound))
             guard current != nil else {
                 throw CredentialsFileError(line: lineNumber, "'\(key)' is outside any profile; put a [name] line before it")
             }
@@ -125,8 +140,9 @@ public struct CredentialsFile: Sendable, Equatable {
     }
 
     static func isValidProfileName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 64 && name.unicodeScalars.allSatisfy {
-            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_.".unicodeScalars.contains($0)
+        !name.isEmpty && name.utf8.count <= 64 && name.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+                || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
         }
     }
 
@@ -194,14 +210,5 @@ enum ISO8601Seconds {
         let time = String(c[11..<13]) + String(c[14..<16]) + String(c[17..<19])
         let compact = day + "T" + time + "Z"
         return AmzDate(parsing: compact)?.date
-    }
-}
-
-extension StringProtocol {
-    func trimmingWhitespace() -> SubSequence {
-        var s = self[...]
-        while let f = s.first, f == " " || f == "\t" || f == "\r" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\r" { s = s.dropLast() }
-        return s
     }
 }
