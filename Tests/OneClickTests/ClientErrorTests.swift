@@ -1,13 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import OneClick
 
 /// Error answers and retries, against a real loopback server that answers as told.
 @Suite(.serialized)
 struct ClientErrorTests {
     static let credentials = ClientCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")
-    static let fast = RetryPolicy(maxAttempts: 3, baseDelay: .zero, maxDelay: .zero)
+    static let fast = RetryPolicy.client.with(maxAttempts: 3).with(backoff: Backoff(initial: 0, cap: 0))
 
     func serviceError(status: Int, headers: [(String, String)] = [], body: String, a4b: Bool = false) async throws -> AWSServiceError? {
         let server = try LoopbackHTTPServer { _ in .init(status: status, headers: headers, body: body) }
@@ -166,12 +167,16 @@ struct ClientErrorTests {
         #expect(try await client.updateDeviceState(deviceId: "G1", enabled: true) == UpdateDeviceStateResponse())
     }
 
-    @Test func backoffDelaysStayUnderTheCap() {
-        let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
-        for attempt in 1...10 {
-            let cap = min(Duration.seconds(1), .milliseconds(100) * (1 << (attempt - 1)))
-            #expect(policy.delay(afterAttempt: attempt) <= cap)
-        }
-        #expect(RetryPolicy(baseDelay: .zero, maxDelay: .zero).delay(afterAttempt: 3) == .zero)
+    @Test func clientRetriesOnly5xxUpTo5AttemptsWithFullJitter() {
+        let policy = RetryPolicy.client
+        #expect(policy.maxAttempts == 5)
+        #expect(policy.allowsAttempt(after: 4) && !policy.allowsAttempt(after: 5))
+        #expect([200, 204].map(policy.verdict(status:)) == [.success, .success])
+        #expect([500, 502, 503, 599].map(policy.verdict(status:)) == Array(repeating: .retry, count: 4))
+        #expect([400, 403, 404, 409, 412, 429, 600].map(policy.verdict(status:)) == Array(repeating: .giveUp, count: 7))
+        #expect(policy.connectionFailureVerdict == .retry)
+        #expect(delays(1...8, .highest, policy.delay(afterAttempt:using:)) == [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 5, 5])
+        #expect(delays(1...8, .lowest, policy.delay(afterAttempt:using:)) == Array(repeating: 0, count: 8))
+        #expect(RetryPolicy.none.maxAttempts == 1)
     }
 }
