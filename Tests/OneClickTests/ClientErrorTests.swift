@@ -167,6 +167,40 @@ struct ClientErrorTests {
         #expect(try await client.updateDeviceState(deviceId: "G1", enabled: true) == UpdateDeviceStateResponse())
     }
 
+    @Test func claimRefusalReasonIsReadFromItsHeader() async throws {
+        let e = try await serviceError(status: 412, headers: [("X-ClickBridge-Reason", "claim-expired")],
+                                       body: #"{"code":"PreconditionFailedException","message":"m"}"#)
+        #expect(e?.reason == "claim-expired")
+        #expect(try await serviceError(status: 412, body: #"{"message":"m"}"#)?.reason == nil)
+    }
+
+    /// Waiting for a press reads the 412's reason header, never its message.
+    @Test(arguments: [
+        ("claim-expired", "nothing to see here", true),
+        ("claim-not-initiated", "nothing to see here", true),
+        ("no-press-since-initiation", "the claim expired", false),
+        (nil, "no claim initiated; the claim expired", false),
+    ] as [(String?, String, Bool)])
+    func waitingEndsOnlyOnAReasonAPressCannotFix(reason: String?, message: String, final: Bool) async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .init(status: 412, headers: [("x-amzn-ErrorType", "PreconditionFailedException")] + (reason.map { [("x-clickbridge-reason", $0)] } ?? []),
+                  body: #"{"code":"PreconditionFailedException","message":"\#(message)"}"#)
+        }
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: .none)
+        do {
+            // Long enough that a final refusal can only end the wait by its reason; short enough for a test that waits.
+            _ = try await client.finalizeWhenPressed(deviceId: "G1", timeout: final ? .seconds(120) : .milliseconds(300), interval: .milliseconds(50))
+            Issue.record("claimed")
+        } catch {
+            switch error {
+            case .failed(let failure): #expect(final, "gave up at once: \(failure)")
+            case .noPress: #expect(!final, "kept waiting")
+            }
+        }
+        if final { #expect(server.requests.count == 1) }
+    }
+
     @Test func clientRetriesOnly5xxUpTo5AttemptsWithFullJitter() {
         let policy = RetryPolicy.client
         #expect(policy.maxAttempts == 5)
