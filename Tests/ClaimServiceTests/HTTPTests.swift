@@ -31,6 +31,19 @@ import Testing
         #expect((r.json["message"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
+    @Test("a port another service holds is told apart by its errno, not its text")
+    func takenPortIsAddressInUse() async throws {
+        let first = try await LiveService.start()
+        defer { Task { await first.shutdown() } }
+        do {
+            let second = try await LiveService.start { $0.port = first.port }
+            await second.shutdown()
+            Issue.record("two services listen on \(first.port)")
+        } catch let error as ClaimServerError {
+            #expect(error.isAddressInUse, "\(error)")
+        }
+    }
+
     @Test func handshakeAndWireDetails() async throws {
         let s = try await LiveService.start()
         defer { Task { await s.shutdown() } }
