@@ -1,6 +1,7 @@
 import Foundation
 import Lines
 import Logging
+import OneClick
 import Presses
 import QuietRuntime
 
@@ -15,7 +16,7 @@ public final class BridgeDaemon: Sendable {
     private let logger: Logger
     private let say: @Sendable (String) -> Void
     private let notifier: SystemdNotifier
-    private let backoff: Backoff
+    private let retryPolicy: RetryPolicy
     private let loop: LoopThread
     private let wiring: ButtonWiring
     /// How long, at shutdown, the publisher may keep delivering what is queued.
@@ -24,7 +25,7 @@ public final class BridgeDaemon: Sendable {
     /// Opens every button (a missing device is waited for; a bad trace file or an unknown key is
     /// an error). `say` prints the user-facing lines (device ids, presses, deliveries).
     public init(config: BridgeConfig, outbox: Outbox, sink: any EventSink, notifier: SystemdNotifier = SystemdNotifier(),
-                backoff: Backoff = Backoff(), logger: Logger = Logger(label: "clickbridge.run"),
+                retryPolicy: RetryPolicy = .outbox, logger: Logger = Logger(label: "clickbridge.run"),
                 say: @escaping @Sendable (String) -> Void) throws(LineError) {
         self.config = config
         self.outbox = outbox
@@ -32,7 +33,7 @@ public final class BridgeDaemon: Sendable {
         self.logger = logger
         self.say = say
         self.notifier = notifier
-        self.backoff = backoff
+        self.retryPolicy = retryPolicy
         let box = HandlerBox()
         let eventLoop = try EventLoop { event in box.handle(event) }
         var wiring = ButtonWiring()
@@ -41,7 +42,7 @@ public final class BridgeDaemon: Sendable {
         // Pings come from the loop that decides presses, so they stop if it ever hangs.
         if let heartbeat = try WatchdogHeartbeat(notifier: notifier) { eventLoop.add(heartbeat, timings: []) }
         self.loop = LoopThread(eventLoop)
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: backoff, logger: Logger(label: "clickbridge.publisher")) { report in
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: retryPolicy, logger: Logger(label: "clickbridge.publisher")) { report in
             switch report {
             case .delivered(let e): say("delivered \(e.clickType.rawValue) of \(e.deviceId) (\(e.reportedTime))")
             case .willRetry, .deadLettered: break  // the publisher logs these itself
@@ -102,7 +103,7 @@ public final class BridgeDaemon: Sendable {
         let actions = self.actions
         let actionsTask = Task { await actions?.run() }
         defer { actions?.finish() }
-        let registrar = Registrar(sink: sink, backoff: backoff, logger: Logger(label: "clickbridge.registrar"))
+        let registrar = Registrar(sink: sink, policy: retryPolicy, logger: Logger(label: "clickbridge.registrar"))
         let devices = config.buttons.map { (deviceId: $0.deviceId, claimCode: config.claimCode) }
         let say = self.say
         let registerTask = Task {

@@ -77,6 +77,8 @@ public struct BridgeEnvironment: Sendable {
                     allowPrivateCallbacks: config.allowPrivateCallbacks), logger: serviceLogger)
                 env.embedded = server
                 env.endpoint = "http://\(ListenAddress(host: listen.host, port: server.port))"
+            } catch let error as ClaimServerError where error.isAddressInUse {
+                throw BridgeFailure("cannot start the embedded claim service: \(listen) is already in use; stop the process listening there, set another `listen`, or set `endpoint` to a running service")
             } catch {
                 throw BridgeFailure("cannot start the embedded claim service on \(listen): \(error); free the port, set another `listen`, or set `endpoint` to a running service")
             }

@@ -66,7 +66,7 @@ public struct Demo: Sendable {
             throw BridgeFailure("cannot open the outbox in \(stateDir): \(error)")
         }
         let sink = OneClickSink(client: bridge)
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Backoff(initial: 0.1, cap: 1), logger: quiet) { report in
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: RetryPolicy.outbox.with(backoff: Backoff(initial: 0.1, cap: 1)), logger: quiet) { report in
             switch report {
             case .delivered(let e): post.yield(.delivered(e))
             case .willRetry(_, let error, _): post.yield(.retrying("\(error)"))

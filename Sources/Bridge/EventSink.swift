@@ -1,5 +1,5 @@
 /// Where the publisher delivers device events: the OneClick client in the daemon, anything
-/// conforming in tests. Implementations throw `DeliveryError` so the publisher can classify.
+/// conforming in tests. Implementations throw `DeliveryError` so the publisher can judge it (`RetryPolicy.outbox`).
 public protocol EventSink: Sendable {
     /// Declares a device (and its claim code) before its first press, so it can be claimed.
     func register(deviceId: String, claimCode: String?) async throws
@@ -19,28 +19,6 @@ public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .connection(let reason): return "cannot reach the service: \(reason)"
         case .rejected(let status, let code, let message): return "\(status) \(code): \(message)"
-        }
-    }
-}
-
-/// What the publisher does with a failure (ARCHITECTURE.md, "Outbox and delivery").
-public enum DeliveryVerdict: Sendable, Equatable {
-    /// Keep the event and try again after a backoff.
-    case retry
-    /// The service will never accept it: move it to the dead letters.
-    case deadLetter
-}
-
-extension DeliveryError {
-    /// Connection errors, 5xx, 429 and 403 (a clock or key problem that may be fixed) are retried;
-    /// any other 4xx is final.
-    public var verdict: DeliveryVerdict {
-        switch self {
-        case .connection: return .retry
-        case .rejected(let status, _, _):
-            if status >= 500 || status == 429 || status == 403 { return .retry }
-            if (400..<500).contains(status) { return .deadLetter }
-            return .retry  // not an error status at all: something odd in between; never drop
         }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import Logging
+import OneClick
 import QuietRuntime
 
 /// Delivers the outbox to an `EventSink`: in order per device, each event removed only once
-/// acknowledged, failures retried or dead-lettered as `DeliveryError.verdict` says.
+/// acknowledged, failures retried or dead-lettered as its `RetryPolicy` (`.outbox`) says.
 ///
 /// Idle, it waits on a `WakeSignal` with no timer; a backoff timer exists only while some device
 /// has a failed event waiting for its retry.
@@ -17,16 +18,16 @@ public final class Publisher: Sendable {
 
     private let outbox: Outbox
     private let sink: any EventSink
-    private let backoff: Backoff
+    private let policy: RetryPolicy
     private let logger: Logger
     private let report: @Sendable (Report) -> Void
     private let signal = WakeSignal()
 
-    public init(outbox: Outbox, sink: any EventSink, backoff: Backoff = Backoff(), logger: Logger = Logger(label: "clickbridge.publisher"),
+    public init(outbox: Outbox, sink: any EventSink, policy: RetryPolicy = .outbox, logger: Logger = Logger(label: "clickbridge.publisher"),
                 report: @escaping @Sendable (Report) -> Void = { _ in }) {
         self.outbox = outbox
         self.sink = sink
-        self.backoff = backoff
+        self.policy = policy
         self.logger = logger
         self.report = report
     }
@@ -60,7 +61,7 @@ public final class Publisher: Sendable {
             devices = try outbox.pendingDevices()
         } catch {
             logger.error("cannot read the outbox at \(outbox.path): \(error); retrying")
-            let at = ContinuousClock.now + .seconds(backoff.cap)
+            let at = ContinuousClock.now + .seconds(policy.backoff.cap)
             return at
         }
         retries = retries.filter { devices.contains($0.key) }
@@ -90,8 +91,8 @@ public final class Publisher: Sendable {
                 report(.delivered(head))
             } catch {
                 let failure = Publisher.classify(error)
-                switch failure.verdict {
-                case .retry:
+                switch policy.verdict(for: failure) {
+                case .retry, .success:  // (a failure is never judged a success)
                     if Task.isCancelled { return nil }  // shutdown interrupted the request: not a failure
                     let at = schedule(device: device, retries: &retries)
                     try? outbox.recordFailure(eventId: head.eventId, reason: failure.description)
@@ -99,7 +100,7 @@ public final class Publisher: Sendable {
                     logger.warning("event \(head.eventId) of \(device) not delivered (\(failure)); retrying in \(String(format: "%.1f", delay)) s")
                     report(.willRetry(head, failure, afterSeconds: delay))
                     return at
-                case .deadLetter:
+                case .giveUp:
                     guard case .rejected(let status, let code, let message) = failure else { continue }
                     do {
                         try outbox.deadLetter(eventId: head.eventId, status: status, code: code, message: message)
@@ -117,7 +118,7 @@ public final class Publisher: Sendable {
 
     private func schedule(device: String, retries: inout [String: Retry]) -> ContinuousClock.Instant {
         let attempt = (retries[device]?.attempt ?? 0) + 1
-        let delay = backoff.delay(attempt: attempt)
+        let delay = policy.delay(afterAttempt: attempt)
         let at = ContinuousClock.now + .milliseconds(Int64(delay * 1000))
         retries[device] = Retry(at: at, attempt: attempt, delay: delay)
         return at

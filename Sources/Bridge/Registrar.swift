@@ -1,4 +1,5 @@
 import Logging
+import OneClick
 import QuietRuntime
 
 /// Registers every configured device with its claim code, so each can be claimed before its
@@ -12,12 +13,12 @@ public struct Registrar: Sendable {
     }
 
     let sink: any EventSink
-    let backoff: Backoff
+    let policy: RetryPolicy
     let logger: Logger
 
-    public init(sink: any EventSink, backoff: Backoff = Backoff(), logger: Logger = Logger(label: "clickbridge.registrar")) {
+    public init(sink: any EventSink, policy: RetryPolicy = .outbox, logger: Logger = Logger(label: "clickbridge.registrar")) {
         self.sink = sink
-        self.backoff = backoff
+        self.policy = policy
         self.logger = logger
     }
 
@@ -41,13 +42,13 @@ public struct Registrar: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 let failure = Publisher.classify(error)
-                if failure.verdict == .deadLetter {
+                if policy.verdict(for: failure) == .giveUp {
                     logger.error("the service refused to register \(deviceId): \(failure). Fix the configuration and restart; its presses are still queued and sent.")
                     report(.refused(deviceId: deviceId, failure))
                     return
                 }
                 attempt += 1
-                let delay = backoff.delay(attempt: attempt)
+                let delay = policy.delay(afterAttempt: attempt)
                 logger.warning("cannot register \(deviceId) yet (\(failure)); retrying in \(Int(delay.rounded(.up))) s")
                 report(.willRetry(deviceId: deviceId, failure, afterSeconds: delay))
                 try? await QuietSleep.sleep(for: .milliseconds(Int64(delay * 1000)))

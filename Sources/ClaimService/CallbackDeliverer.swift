@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OneClick
 import QuietRuntime
 import Synchronization
 
@@ -30,7 +31,7 @@ final class CallbackDeliverer: Sendable {
         self.policy = policy
         self.logger = logger
         self.now = now
-        self.poster = CallbackPoster(timeout: policy.timeout, target: target)
+        self.poster = CallbackPoster(policy: policy, target: target)
     }
 
     /// A delivery was queued. Safe from any task.
@@ -71,8 +72,8 @@ final class CallbackDeliverer: Sendable {
             devices = try await store.devicesWithPendingCallbacks()
         } catch {
             if Task.isCancelled { return nil }  // shutdown, not a failure
-            logger.error("cannot read the callback deliveries: \(error.message); trying again in \(Int(policy.maxDelay)) s")
-            return .now + .seconds(policy.maxDelay)
+            logger.error("cannot read the callback deliveries: \(error.message); trying again in \(Int(policy.retry.backoff.cap)) s")
+            return .now + .seconds(policy.retry.backoff.cap)
         }
         let pending = Set(devices)
         let clock = ContinuousClock.now
@@ -114,12 +115,12 @@ final class CallbackDeliverer: Sendable {
             } catch {
                 if Task.isCancelled { return }
                 logger.error("cannot read the callback deliveries of \(device): \(error.message); retrying")
-                scheduleRetry(device, afterAttempt: policy.maxAttempts)
+                scheduleRetry(device, afterAttempt: policy.retry.maxAttempts)
                 return
             }
-            let verdict = await poster.post(head)
+            let attempt = await poster.post(head)
             let attempts = head.attempts + 1
-            guard case let (state, status, failure, report)? = outcome(of: verdict, head.eventId, attempts: attempts) else { return }
+            guard case let (state, status, failure, report)? = outcome(of: attempt, head.eventId, attempts: attempts) else { return }
             guard await record(head, state: state, attempts: attempts, status: status, error: failure) else {
                 scheduleRetry(device, afterAttempt: attempts)
                 return
@@ -129,7 +130,7 @@ final class CallbackDeliverer: Sendable {
                 break
             case .pending:
                 let delay = scheduleRetry(device, afterAttempt: attempts)
-                logger.warning("callback of event \(head.eventId) (\(device)) to \(Self.redacted(head.url)) failed: \(failure ?? ""); attempt \(attempts) of \(policy.maxAttempts), next in \(String(format: "%.1f", delay)) s")
+                logger.warning("callback of event \(head.eventId) (\(device)) to \(Self.redacted(head.url)) failed: \(failure ?? ""); attempt \(attempts) of \(policy.retry.maxAttempts), next in \(String(format: "%.1f", delay)) s")
                 publish(report)
                 return
             case .dead:
@@ -141,17 +142,17 @@ final class CallbackDeliverer: Sendable {
 
     /// The state an attempt leaves the delivery in; nil when shutdown interrupted it (not counted).
     private func outcome(
-        of verdict: CallbackVerdict, _ eventId: String, attempts: Int
+        of attempt: EventPost.Attempt, _ eventId: String, attempts: Int
     ) -> (CallbackDelivery.State, Int?, String?, CallbackReport)? {
-        switch verdict {
-        case .interrupted:
-            return nil
-        case .delivered(let code):
-            return (.delivered, code, nil, .delivered(eventId: eventId, attempts: attempts, status: code))
-        case .retry(let code, let error) where attempts < policy.maxAttempts:
-            return (.pending, code, error, .willRetry(eventId: eventId, attempts: attempts, error: error))
-        case .retry(let code, let error), .reject(let code, let error):
-            return (.dead, code, error, .dead(eventId: eventId, attempts: attempts, error: error))
+        if attempt.interrupted { return nil }
+        let error = attempt.error ?? ""
+        switch attempt.verdict {
+        case .success:
+            return (.delivered, attempt.status, nil, .delivered(eventId: eventId, attempts: attempts, status: attempt.status ?? 200))
+        case .retry where policy.retry.allowsAttempt(after: attempts):
+            return (.pending, attempt.status, error, .willRetry(eventId: eventId, attempts: attempts, error: error))
+        case .retry, .giveUp:
+            return (.dead, attempt.status, error, .dead(eventId: eventId, attempts: attempts, error: error))
         }
     }
 
@@ -175,7 +176,7 @@ final class CallbackDeliverer: Sendable {
 
     @discardableResult
     private func scheduleRetry(_ device: String, afterAttempt attempt: Int) -> Double {
-        let delay = policy.retryDelay(afterAttempt: attempt)
+        let delay = policy.retry.delay(afterAttempt: attempt)
         let at = ContinuousClock.now + .milliseconds(Int64(delay * 1000))
         scheduling.withLock { $0.retryAt[device] = at }
         return delay

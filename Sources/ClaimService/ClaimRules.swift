@@ -52,14 +52,14 @@ enum ClaimRules {
             throw .conflict("device \(deviceId) is claimed by another account")
         }
         guard let initiatedAt = facts.initiatedAt else {
-            throw .precondition("no claim initiated on \(deviceId) by your account: call InitiateDeviceClaim first, press the button, then finalize")
+            throw .precondition(.notInitiated, "no claim initiated on \(deviceId) by your account: call InitiateDeviceClaim first, press the button, then finalize")
         }
         if now - initiatedAt > timing.claimExpiry {
             let at = WireTimestamp(microseconds: initiatedAt).formatted
-            throw .precondition("the claim on \(deviceId) initiated at \(at) expired after \(describe(timing.claimExpiry)): initiate again (InitiateDeviceClaim), press the button, then finalize")
+            throw .precondition(.expired, "the claim on \(deviceId) initiated at \(at) expired after \(describe(timing.claimExpiry)): initiate again (InitiateDeviceClaim), press the button, then finalize")
         }
         guard facts.pressSinceInitiation else {
-            throw .precondition("no press from \(deviceId) since the claim was initiated: press the button on \(deviceId) after initiating the claim, then finalize")
+            throw .precondition(.noPress, "no press from \(deviceId) since the claim was initiated: press the button on \(deviceId) after initiating the claim, then finalize")
         }
         return .claim(beganAt: initiatedAt)
     }

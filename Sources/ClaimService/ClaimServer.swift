@@ -1,6 +1,8 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The claim service as a `Service`: run it in a ServiceGroup (the daemon's embedded mode), or
@@ -62,7 +64,11 @@ public struct ClaimServer: Service {
         let callbacks = core.callbacks
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { await callbacks.run() }
-            try await server.run()
+            do {
+                try await server.run()
+            } catch let error as IOError where ClaimServerError.bindErrnos.contains(error.errnoCode) {
+                throw ClaimServerError.cannotListen(host: core.configuration.host, port: core.configuration.port, errno: error.errnoCode)
+            }
             group.cancelAll()
         }
     }
@@ -138,6 +144,18 @@ public enum ClaimServerError: Error, CustomStringConvertible {
     case didNotStart
     /// The service's database could not be opened; the text names the file and why.
     case cannotOpenStore(String)
+    /// The listening socket could not be bound: `EADDRINUSE` (another process listens there),
+    /// `EADDRNOTAVAIL` (no such local address) or `EACCES` (a privileged port).
+    case cannotListen(host: String, port: Int, errno: Int32)
+
+    /// The errnos of a failed bind, as NIO's `IOError` carries them.
+    static let bindErrnos: Set<Int32> = [EADDRINUSE, EADDRNOTAVAIL, EACCES]
+
+    /// Whether another process already listens on the address.
+    public var isAddressInUse: Bool {
+        if case .cannotListen(_, _, EADDRINUSE) = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -147,6 +165,8 @@ public enum ClaimServerError: Error, CustomStringConvertible {
             "the claim service stopped before it accepted connections"
         case .cannotOpenStore(let what):
             "cannot open the service's database \(what)"
+        case let .cannotListen(host, port, errno):
+            "cannot listen on \(host.contains(":") ? "[\(host)]" : host):\(port): \(String(cString: strerror(errno)))"
         }
     }
 }

@@ -23,6 +23,7 @@ enum ErrorRendering {
         headers[.contentType] = contentType
         headers[HTTPField.Name.amznErrorType] = error.code
         headers[HTTPField.Name.amznRequestId] = requestId
+        if let reason = error.reason { headers[HTTPField.Name.clickBridgeReason] = reason }
         return Response(
             status: .init(code: error.status),
             headers: headers,
@@ -35,4 +36,5 @@ extension HTTPField.Name {
     static let amznErrorType = Self("x-amzn-ErrorType")!
     static let amznRequestId = Self("x-amzn-RequestId")!
     static let amzTarget = Self("X-Amz-Target")!
+    static let clickBridgeReason = Self(ClaimRefusalReason.header)!
 }

@@ -7,11 +7,15 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
     public var code: String
     public var status: Int
     public var message: String
+    /// A machine-readable reason, sent in its own header (`ClaimRefusalReason.header`) so the body
+    /// stays exactly the model's.
+    public var reason: String?
 
-    public init(code: String, status: Int, message: String) {
+    public init(code: String, status: Int, message: String, reason: String? = nil) {
         self.code = code
         self.status = status
         self.message = message
+        self.reason = reason
     }
 
     public init(_ code: IoT1ClickErrorCode, _ message: String) {
@@ -31,7 +35,11 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
     static func invalidRequest(_ m: String) -> Self { .init(.invalidRequest, m) }
     static func notFound(_ m: String) -> Self { .init(.resourceNotFound, m) }
     static func conflict(_ m: String) -> Self { .init(.resourceConflict, m) }
-    static func precondition(_ m: String) -> Self { .init(.preconditionFailed, m) }
+    static func precondition(_ reason: ClaimRefusalReason, _ m: String) -> Self {
+        var error = Self(.preconditionFailed, m)
+        error.reason = reason.rawValue
+        return error
+    }
     static func forbidden(_ m: String) -> Self { .init(.forbidden, m) }
     static func range(_ m: String) -> Self { .init(.rangeNotSatisfiable, m) }
     static func validation(_ m: String) -> Self { .init(CommonErrorCode.validation, m) }

@@ -107,7 +107,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await server.runUntilTerminated()
-        } catch where "\(error)".contains("Address already in use") {
+        } catch let error as ClaimServerError where error.isAddressInUse {
             throw ServeFailure("\(listen) is already in use: stop the process listening there or choose another --listen port")
         }
     }

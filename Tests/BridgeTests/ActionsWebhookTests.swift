@@ -1,6 +1,8 @@
 import Bridge
 import Foundation
+import OneClick
 import Testing
+import TestSupport
 
 @Suite("Actions: webhook")
 struct ActionsWebhookTests {
@@ -9,7 +11,7 @@ struct ActionsWebhookTests {
         let receiver = WebhookReceiver()
         let base = try await receiver.start(answers: [503])
         defer { receiver.stop() }
-        let sender = WebhookSender(firstDelay: 0.05)
+        let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.05, cap: 30)))
         let hook = WebhookAction(url: base + "/hook", headers: [.init(name: "Authorization", value: "Bearer t0ken")],
                                  secret: "s3cret", timeout: .seconds(5), retries: 3)
         let event = sampleEvent(click: .long)
@@ -39,6 +41,17 @@ struct ActionsWebhookTests {
         #expect((json["deviceInfo"] as? [String: Any])?["deviceId"] as? String == "G030PM0123456789")
     }
 
+    @Test("webhooks retry connection errors, 429 and 5xx, 0.5 s doubling to 30 s from the upper half; other answers are final")
+    func retryPolicy() {
+        let policy = RetryPolicy.webhooks
+        #expect([200, 204].map(policy.verdict(status:)) == [.success, .success])
+        #expect([429, 500, 502, 503, 504, 599, 600].map(policy.verdict(status:)) == Array(repeating: .retry, count: 7))
+        #expect([301, 302, 400, 401, 403, 404, 409, 413].map(policy.verdict(status:)) == Array(repeating: .giveUp, count: 8))
+        #expect(policy.connectionFailureVerdict == .retry)
+        #expect(delays(1...8, .highest, policy.delay(afterAttempt:using:)) == [0.5, 1, 2, 4, 8, 16, 30, 30])
+        #expect(delays(1...8, .lowest, policy.delay(afterAttempt:using:)) == [0.25, 0.5, 1, 2, 4, 8, 15, 15])
+    }
+
     @Test("the signature is HMAC-SHA256 of the body in lowercase hex (RFC 4231 test case 2)")
     func signatureFormat() {
         let header = WebhookSignature.header(body: Array("what do ya want for nothing?".utf8), secret: "Jefe")
@@ -50,7 +63,7 @@ struct ActionsWebhookTests {
         let receiver = WebhookReceiver()
         let base = try await receiver.start(answers: [500, 502, 503, 504, 200])
         defer { receiver.stop() }
-        let sender = WebhookSender(firstDelay: 0.01)
+        let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
         let outcome = await sender.send(WebhookAction(url: base + "/hook", retries: 2), event: sampleEvent())
         await sender.shutdown()
         #expect(!outcome.succeeded)
@@ -64,7 +77,7 @@ struct ActionsWebhookTests {
         let receiver = WebhookReceiver()
         let base = try await receiver.start(answers: [404])
         defer { receiver.stop() }
-        let sender = WebhookSender(firstDelay: 0.01)
+        let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
         let outcome = await sender.send(WebhookAction(url: base + "/hook", method: "PUT", retries: 5), event: sampleEvent())
         await sender.shutdown()
         #expect(outcome.attempts == 1)
@@ -79,7 +92,7 @@ struct ActionsWebhookTests {
         let base = try await receiver.start()
         receiver.stop()
         try await Task.sleep(for: .milliseconds(100))
-        let sender = WebhookSender(firstDelay: 0.01)
+        let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
         let outcome = await sender.send(WebhookAction(url: base + "/hook", timeout: .seconds(2), retries: 2), event: sampleEvent())
         await sender.shutdown()
         #expect(!outcome.succeeded)

@@ -118,7 +118,7 @@ import Testing
         }
         let sink = OneClickSink(client: try env.client(profile: "bridge"))
         let reports = Collector<Publisher.Report>()
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Backoff(initial: 0.05, cap: 0.2), report: reports.add)
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: RetryPolicy.outbox.with(backoff: Backoff(initial: 0.05, cap: 0.2)), report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         let failures = await reports.take(2)

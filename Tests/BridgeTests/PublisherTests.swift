@@ -1,7 +1,9 @@
 import Foundation
+import OneClick
 import Presses
 import Synchronization
 import Testing
+import TestSupport
 @testable import Bridge
 
 /// An `EventSink` that answers from a script per device (then acknowledges), and records every
@@ -40,31 +42,33 @@ final class ScriptedSink: EventSink {
 
 @Suite struct PublisherTests {
     /// Fast retries, so the tests are quick; the rules, not the delays, are under test here.
-    static let fast = Backoff(initial: 0.005, cap: 0.02)
+    static let fast = RetryPolicy.outbox.with(backoff: Backoff(initial: 0.005, cap: 0.02))
 
     @Test(arguments: [
-        (DeliveryError.connection("refused"), DeliveryVerdict.retry),
+        (DeliveryError.connection("refused"), RetryVerdict.retry),
         (.rejected(status: 500, code: "InternalFailure", message: ""), .retry),
         (.rejected(status: 503, code: "ServiceUnavailable", message: ""), .retry),
         (.rejected(status: 429, code: "TooManyRequestsException", message: ""), .retry),
         (.rejected(status: 403, code: "InvalidSignatureException", message: ""), .retry),
-        (.rejected(status: 400, code: "InvalidRequestException", message: ""), .deadLetter),
-        (.rejected(status: 404, code: "ResourceNotFoundException", message: ""), .deadLetter),
-        (.rejected(status: 409, code: "ResourceConflictException", message: ""), .deadLetter),
-        (.rejected(status: 413, code: "RequestEntityTooLargeException", message: ""), .deadLetter),
+        (.rejected(status: 400, code: "InvalidRequestException", message: ""), .giveUp),
+        (.rejected(status: 404, code: "ResourceNotFoundException", message: ""), .giveUp),
+        (.rejected(status: 409, code: "ResourceConflictException", message: ""), .giveUp),
+        (.rejected(status: 413, code: "RequestEntityTooLargeException", message: ""), .giveUp),
+        // Not an error status at all: something odd in between, never dropped.
+        (.rejected(status: 302, code: "302", message: ""), .retry),
+        (.rejected(status: 200, code: "200", message: ""), .retry),
     ])
-    func retryRules(error: DeliveryError, verdict: DeliveryVerdict) {
-        #expect(error.verdict == verdict)
+    func retryRules(error: DeliveryError, verdict: RetryVerdict) {
+        #expect(RetryPolicy.outbox.verdict(for: error) == verdict)
     }
 
-    @Test func backoffGrowsToItsCapWithJitter() {
-        let b = Backoff(initial: 0.5, cap: 60)
-        #expect((1...10).map { b.nominal(attempt: $0) } == [0.5, 1, 2, 4, 8, 16, 32, 60, 60, 60])
-        #expect(b.nominal(attempt: 10_000) == 60)
-        for attempt in 1...12 {
-            let d = b.delay(attempt: attempt)
-            #expect(d >= b.nominal(attempt: attempt) / 2 && d <= b.nominal(attempt: attempt))
-        }
+    @Test func outboxBackoffGrowsToItsCapFromTheUpperHalfWithoutLimit() {
+        let policy = RetryPolicy.outbox
+        #expect(policy.maxAttempts == .max)
+        #expect((1...10).map { policy.backoff.nominal(attempt: $0) } == [0.5, 1, 2, 4, 8, 16, 32, 60, 60, 60])
+        #expect(policy.backoff.nominal(attempt: 10_000) == 60)
+        #expect(delays(1...9, .highest, policy.delay(afterAttempt:using:)) == [0.5, 1, 2, 4, 8, 16, 32, 60, 60])
+        #expect(delays(1...9, .lowest, policy.delay(afterAttempt:using:)) == [0.25, 0.5, 1, 2, 4, 8, 16, 30, 30])
     }
 
     @Test func deliversEverythingInOrderPerDeviceAndEmptiesTheOutbox() async throws {
@@ -77,7 +81,7 @@ final class ScriptedSink: EventSink {
         }
         let sink = ScriptedSink()
         let reports = Collector<Publisher.Report>()
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Self.fast, report: reports.add)
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: Self.fast, report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         let got = await reports.take(5)
@@ -100,7 +104,7 @@ final class ScriptedSink: EventSink {
             .rejected(status: 403, code: "InvalidSignatureException", message: "clock skew"),
         ]])
         let reports = Collector<Publisher.Report>()
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Self.fast, report: reports.add)
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: Self.fast, report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         let got = await reports.take(6)
@@ -121,7 +125,7 @@ final class ScriptedSink: EventSink {
         try outbox.enqueue(deviceId: "a1", button: "x", clickType: .long, reportedTime: "after")
         let sink = ScriptedSink(failures: ["a1": [.rejected(status: 400, code: "InvalidRequestException", message: "clickType")]])
         let reports = Collector<Publisher.Report>()
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Self.fast, report: reports.add)
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: Self.fast, report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         let got = await reports.take(2)
@@ -144,7 +148,7 @@ final class ScriptedSink: EventSink {
         // a1 fails for a long while (its backoff is long); b2 must still be delivered.
         let sink = ScriptedSink(failures: ["a1": Array(repeating: .connection("down"), count: 100)])
         let reports = Collector<Publisher.Report>()
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Backoff(initial: 30, cap: 60), report: reports.add)
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: RetryPolicy.outbox.with(backoff: Backoff(initial: 30, cap: 60)), report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         let got = await reports.take(2)
@@ -159,7 +163,7 @@ final class ScriptedSink: EventSink {
         let outbox = try Outbox(stateDir: dir)
         let sink = ScriptedSink()
         let reports = Collector<Publisher.Report>()
-        let publisher = Publisher(outbox: outbox, sink: sink, backoff: Self.fast, report: reports.add)
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: Self.fast, report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         // Whether the publisher is already waiting or not, the signal is not lost.
@@ -187,7 +191,7 @@ final class ScriptedSink: EventSink {
             "b2": [.rejected(status: 400, code: "InvalidRequestException", message: "claimCode")],
         ])
         let outcomes = Collector<Registrar.Outcome>()
-        await Registrar(sink: sink, backoff: Self.fast).registerAll([("a1", "C-3F9A2K7Q1Z"), ("b2", nil)], report: outcomes.add)
+        await Registrar(sink: sink, policy: Self.fast).registerAll([("a1", "C-3F9A2K7Q1Z"), ("b2", nil)], report: outcomes.add)
         let got = await outcomes.take(4)
         #expect(got.filter { if case .willRetry(let d, _, _) = $0 { d == "a1" } else { false } }.count == 2)
         #expect(got.contains(.registered(deviceId: "a1")))

@@ -1,6 +1,7 @@
 import Foundation
 import OneClick
 import Testing
+import TestSupport
 
 @testable import ClaimService
 
@@ -184,7 +185,7 @@ struct CallbackDeliveryTests {
         let url = try await receiver.start(answers: [.status(500), .status(429), .status(502)])
         defer { receiver.stop() }
         var policy = Self.quick
-        policy.maxAttempts = 3
+        policy.retry.maxAttempts = 3
         let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
         let reports = h.core.callbacks.reports()
         let delivering = Task { await h.core.callbacks.run() }
@@ -247,7 +248,7 @@ struct CallbackDeliveryTests {
         closed.stop()
         try await Task.sleep(for: .milliseconds(100))
         var policy = Self.quick
-        policy.maxAttempts = 2
+        policy.retry.maxAttempts = 2
         // AsyncHTTPClient keeps retrying a refused connection until the request's deadline: keep it short.
         policy.timeout = 1
         let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
@@ -339,15 +340,17 @@ struct CallbackDeliveryTests {
         #expect(got.isEmpty)
     }
 
-    @Test("the retry delay doubles from its first value up to the cap, jittered within its upper half")
-    func retryDelays() {
-        let policy = CallbackPolicy(firstDelay: 1, maxDelay: 60)
-        for (attempt, nominal) in [(1, 1.0), (2, 2.0), (3, 4.0), (6, 32.0), (7, 60.0), (20, 60.0)] {
-            for _ in 0..<50 {
-                let delay = policy.retryDelay(afterAttempt: attempt)
-                #expect(delay >= nominal / 2 && delay <= nominal, "attempt \(attempt): \(delay)")
-            }
-        }
+    @Test("callbacks retry connection errors, 429 and 5xx up to 8 attempts, 1 s doubling to 60 s from the upper half")
+    func retryPolicy() {
+        let policy = CallbackPolicy().retry
+        #expect(policy.maxAttempts == 8)
+        #expect(policy.allowsAttempt(after: 7) && !policy.allowsAttempt(after: 8))
+        #expect([200, 202].map(policy.verdict(status:)) == [.success, .success])
+        #expect([429, 500, 503, 599, 600].map(policy.verdict(status:)) == Array(repeating: .retry, count: 5))
+        #expect([301, 400, 403, 404, 410].map(policy.verdict(status:)) == Array(repeating: .giveUp, count: 5))
+        #expect(policy.connectionFailureVerdict == .retry)
+        #expect(delays(1...8, .highest, policy.delay(afterAttempt:using:)) == [1, 2, 4, 8, 16, 32, 60, 60])
+        #expect(delays(1...8, .lowest, policy.delay(afterAttempt:using:)) == [0.5, 1, 2, 4, 8, 16, 30, 30])
     }
 
     // MARK: helpers

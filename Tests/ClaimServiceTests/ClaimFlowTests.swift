@@ -14,6 +14,7 @@ import Testing
         #expect(initiated.state == "CLAIM_INITIATED")
         let before = await h.fails(.finalizeDeviceClaim(deviceId: id), as: ownerA, "PreconditionFailedException", 412)
         #expect(before.contains("press the button on \(id) after initiating the claim, then finalize"))
+        #expect(await Self.refusalReason(h, id) == .noPress)
         h.clock.advance(seconds: 2)
         try await h.press(id)
         let claimed = try await h.ok(.finalizeDeviceClaim(deviceId: id), as: ownerA, body: #"{"tags":{"room":"kitchen"}}"#, DeviceClaimResponse.self)
@@ -25,6 +26,13 @@ import Testing
         #expect(d.enabled == true)
         #expect(d.type == "button")
         #expect(d.remainingLife == 99.5)
+    }
+
+    /// The machine-readable reason of ownerA's FinalizeDeviceClaim refusal, which the client reads
+    /// instead of the message.
+    static func refusalReason(_ h: Harness, _ id: String) async -> ClaimRefusalReason? {
+        guard case .failure(let error) = await h.call(.finalizeDeviceClaim(deviceId: id), as: ownerA) else { return nil }
+        return error.reason.flatMap(ClaimRefusalReason.init(rawValue:))
     }
 
     @Test func unknownDeviceIs404ForEveryCall() async throws {
@@ -47,6 +55,7 @@ import Testing
         let message = await h.fails(.finalizeDeviceClaim(deviceId: id), as: ownerA, "PreconditionFailedException", 412)
         #expect(message.contains("no claim initiated"))
         #expect(message.contains("InitiateDeviceClaim first"))
+        #expect(await Self.refusalReason(h, id) == .notInitiated)
     }
 
     @Test func initiationExpiresAfterTenMinutes() async throws {
@@ -60,6 +69,7 @@ import Testing
         let message = await h.fails(.finalizeDeviceClaim(deviceId: id), as: ownerA, "PreconditionFailedException", 412)
         #expect(message.contains("initiated at \(initiatedAt) expired after 10 minutes"))
         #expect(message.contains("initiate again"))
+        #expect(await Self.refusalReason(h, id) == .expired)
         // Restarting the initiation makes a new press count.
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
         try await h.press(id)

@@ -31,6 +31,19 @@ import Testing
         #expect((r.json["message"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
     }
 
+    @Test("a port another service holds is told apart by its errno, not its text")
+    func takenPortIsAddressInUse() async throws {
+        let first = try await LiveService.start()
+        defer { Task { await first.shutdown() } }
+        do {
+            let second = try await LiveService.start { $0.port = first.port }
+            await second.shutdown()
+            Issue.record("two services listen on \(first.port)")
+        } catch let error as ClaimServerError {
+            #expect(error.isAddressInUse, "\(error)")
+        }
+    }
+
     @Test func handshakeAndWireDetails() async throws {
         let s = try await LiveService.start()
         defer { Task { await s.shutdown() } }
@@ -44,6 +57,15 @@ import Testing
         let early = try await s.send("PUT", "/devices/\(id)/finalize-claim", body: "{}")
         expectError(early, 412, "PreconditionFailedException")
         #expect((early.json["message"] as? String)?.contains("press the button on \(id)") == true)
+        // The reason goes in a header, so the body stays exactly the model's code and message.
+        #expect(early.headers[raw: ClaimRefusalReason.header] == "no-press-since-initiation")
+        #expect(Set(early.json.keys) == ["code", "message"])
+        let other = newDeviceId()
+        try await register(s, other)
+        let uninitiated = try await s.send("PUT", "/devices/\(other)/finalize-claim", body: "{}")
+        expectError(uninitiated, 412, "PreconditionFailedException")
+        #expect(uninitiated.headers[raw: ClaimRefusalReason.header] == "claim-not-initiated")
+        #expect(Set(uninitiated.json.keys) == ["code", "message"])
         try await press(s, id)
         let claimed = try await s.send("PUT", "/devices/\(id)/finalize-claim", body: #"{"tags": {"k": "v"}}"#)
         #expect(claimed.body == #"{"state":"CLAIMED"}"#)

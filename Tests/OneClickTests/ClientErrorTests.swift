@@ -1,13 +1,14 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import OneClick
 
 /// Error answers and retries, against a real loopback server that answers as told.
 @Suite(.serialized)
 struct ClientErrorTests {
     static let credentials = ClientCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")
-    static let fast = RetryPolicy(maxAttempts: 3, baseDelay: .zero, maxDelay: .zero)
+    static let fast = RetryPolicy.client.with(maxAttempts: 3).with(backoff: Backoff(initial: 0, cap: 0))
 
     func serviceError(status: Int, headers: [(String, String)] = [], body: String, a4b: Bool = false) async throws -> AWSServiceError? {
         let server = try LoopbackHTTPServer { _ in .init(status: status, headers: headers, body: body) }
@@ -166,12 +167,50 @@ struct ClientErrorTests {
         #expect(try await client.updateDeviceState(deviceId: "G1", enabled: true) == UpdateDeviceStateResponse())
     }
 
-    @Test func backoffDelaysStayUnderTheCap() {
-        let policy = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(100), maxDelay: .seconds(1))
-        for attempt in 1...10 {
-            let cap = min(Duration.seconds(1), .milliseconds(100) * (1 << (attempt - 1)))
-            #expect(policy.delay(afterAttempt: attempt) <= cap)
+    @Test func claimRefusalReasonIsReadFromItsHeader() async throws {
+        let e = try await serviceError(status: 412, headers: [("X-ClickBridge-Reason", "claim-expired")],
+                                       body: #"{"code":"PreconditionFailedException","message":"m"}"#)
+        #expect(e?.reason == "claim-expired")
+        #expect(try await serviceError(status: 412, body: #"{"message":"m"}"#)?.reason == nil)
+    }
+
+    /// Waiting for a press reads the 412's reason header, never its message.
+    @Test(arguments: [
+        ("claim-expired", "nothing to see here", true),
+        ("claim-not-initiated", "nothing to see here", true),
+        ("no-press-since-initiation", "the claim expired", false),
+        (nil, "no claim initiated; the claim expired", false),
+    ] as [(String?, String, Bool)])
+    func waitingEndsOnlyOnAReasonAPressCannotFix(reason: String?, message: String, final: Bool) async throws {
+        let server = try LoopbackHTTPServer { _ in
+            .init(status: 412, headers: [("x-amzn-ErrorType", "PreconditionFailedException")] + (reason.map { [("x-clickbridge-reason", $0)] } ?? []),
+                  body: #"{"code":"PreconditionFailedException","message":"\#(message)"}"#)
         }
-        #expect(RetryPolicy(baseDelay: .zero, maxDelay: .zero).delay(afterAttempt: 3) == .zero)
+        defer { server.stop() }
+        let client = try OneClickClient(endpoint: server.endpoint, credentials: Self.credentials, retry: .none)
+        do {
+            // Long enough that a final refusal can only end the wait by its reason; short enough for a test that waits.
+            _ = try await client.finalizeWhenPressed(deviceId: "G1", timeout: final ? .seconds(120) : .milliseconds(300), interval: .milliseconds(50))
+            Issue.record("claimed")
+        } catch {
+            switch error {
+            case .failed(let failure): #expect(final, "gave up at once: \(failure)")
+            case .noPress: #expect(!final, "kept waiting")
+            }
+        }
+        if final { #expect(server.requests.count == 1) }
+    }
+
+    @Test func clientRetriesOnly5xxUpTo5AttemptsWithFullJitter() {
+        let policy = RetryPolicy.client
+        #expect(policy.maxAttempts == 5)
+        #expect(policy.allowsAttempt(after: 4) && !policy.allowsAttempt(after: 5))
+        #expect([200, 204].map(policy.verdict(status:)) == [.success, .success])
+        #expect([500, 502, 503, 599].map(policy.verdict(status:)) == Array(repeating: .retry, count: 4))
+        #expect([400, 403, 404, 409, 412, 429, 600].map(policy.verdict(status:)) == Array(repeating: .giveUp, count: 7))
+        #expect(policy.connectionFailureVerdict == .retry)
+        #expect(delays(1...8, .highest, policy.delay(afterAttempt:using:)) == [0.1, 0.2, 0.4, 0.8, 1.6, 3.2, 5, 5])
+        #expect(delays(1...8, .lowest, policy.delay(afterAttempt:using:)) == Array(repeating: 0, count: 8))
+        #expect(RetryPolicy.none.maxAttempts == 1)
     }
 }

@@ -31,7 +31,7 @@ struct LiveClaimService {
 
     func client(_ profile: String, region: String? = nil, now: (@Sendable () -> Date)? = nil) throws -> OneClickClient {
         let credentials = try ClientCredentials.load(path: credentialsPath, profile: profile)
-        let fast = RetryPolicy(maxAttempts: 2, baseDelay: .zero, maxDelay: .zero)
+        let fast = RetryPolicy.client.with(maxAttempts: 2).with(backoff: Backoff(initial: 0, cap: 0))
         if let now {
             return try OneClickClient(endpoint: URL(string: endpoint)!, credentials: credentials, region: region, retry: fast, now: now)
         }

@@ -1,3 +1,4 @@
+import OneClick
 import Presses
 
 /// `webhook: {url, method, headers, secret, timeout, retries}`: an HTTP request carrying the
@@ -43,7 +44,7 @@ public struct WebhookAction: Sendable, Equatable {
 
     /// Header names the sender sets itself.
     public static let signatureHeader = "X-ClickBridge-Signature"
-    public static let eventIdHeader = "X-ClickBridge-Event-Id"
+    public static let eventIdHeader = EventPost.eventIdHeader
     public static let reservedHeaders = ["content-length", "host", "transfer-encoding",
                                          signatureHeader.lowercased(), eventIdHeader.lowercased()]
 

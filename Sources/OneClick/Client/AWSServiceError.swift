@@ -5,12 +5,15 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     public let code: String
     public let message: String
     public let requestId: String?
+    /// ClickBridge's machine-readable reason (`x-clickbridge-reason`), when the service sent one.
+    public let reason: String?
 
-    public init(statusCode: Int, code: String, message: String, requestId: String? = nil) {
+    public init(statusCode: Int, code: String, message: String, requestId: String? = nil, reason: String? = nil) {
         self.statusCode = statusCode
         self.code = code
         self.message = message
         self.requestId = requestId
+        self.reason = reason
     }
 
     public var description: String {

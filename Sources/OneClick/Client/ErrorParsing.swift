@@ -28,7 +28,7 @@ enum ErrorParsing {
         }
         let message = string("message") ?? string("Message") ?? ""
         return AWSServiceError(statusCode: statusCode, code: code.map(cleanCode) ?? String(statusCode),
-                               message: message, requestId: header("x-amzn-requestid"))
+                               message: message, requestId: header("x-amzn-requestid"), reason: header(ClaimRefusalReason.header))
     }
 
     /// Drops anything from the first `:` on, and anything up to a `#`:

@@ -20,8 +20,9 @@ extension OneClickClient {
     /// has not seen yet, until CLAIMED or `timeout`. The owner cannot see a device's events
     /// before it owns it (ARCHITECTURE.md, "Who sees what"), so asking again is the only way to wait.
     ///
-    /// A 412 saying the initiation is missing or expired ends the wait at once: pressing will
-    /// not help. Any other 412 text is taken as "no press yet", so other endpoints work too.
+    /// A 412 whose reason (`ClaimRefusalReason`) says the initiation is missing or expired ends
+    /// the wait at once: pressing will not help. A 412 without a reason is taken as "no press
+    /// yet", so other endpoints work too.
     public func finalizeWhenPressed(deviceId: String, tags: [String: String]? = nil, timeout: Duration,
                                     interval: Duration = .milliseconds(500),
                                     onWaiting: (_ left: Duration) -> Void = { _ in }) async throws(ClaimWaitError) -> FinalizeDeviceClaimResponse {
@@ -32,7 +33,7 @@ extension OneClickClient {
             do {
                 return try await finalizeDeviceClaim(deviceId: deviceId, tags: tags)
             } catch {
-                guard let service = error.serviceError, service.statusCode == 412, !Self.isTerminalPrecondition(service.message) else {
+                guard let service = error.serviceError, service.statusCode == 412, !Self.isTerminalPrecondition(service) else {
                     throw .failed(error)
                 }
                 message = service.message
@@ -48,9 +49,10 @@ extension OneClickClient {
         }
     }
 
-    /// The 412s of the claim rules that a press cannot fix.
-    static func isTerminalPrecondition(_ message: String) -> Bool {
-        let lower = message.lowercased()
-        return lower.contains("expired") || lower.contains("no claim initiated")
+    /// The 412s of the claim rules that a press cannot fix, read from the reason header; an
+    /// unknown reason is left to the timeout, like a missing one.
+    static func isTerminalPrecondition(_ error: AWSServiceError) -> Bool {
+        guard let reason = error.reason.flatMap(ClaimRefusalReason.init(rawValue:)) else { return false }
+        return !reason.pressCanFix
     }
 }

@@ -21,7 +21,7 @@ public struct OneClickClient: Sendable {
     /// - Parameters:
     ///   - endpoint: e.g. `http://127.0.0.1:8787`; a path, if any, prefixes every request.
     ///   - region: the credential scope's region; the profile's region, else `us-east-1`, when nil.
-    public init(endpoint: URL, credentials: ClientCredentials, region: String? = nil, retry: RetryPolicy = .default,
+    public init(endpoint: URL, credentials: ClientCredentials, region: String? = nil, retry: RetryPolicy = .client,
                 timeout: Duration = .seconds(30), httpClient: HTTPClient = OneClickClient.defaultHTTPClient,
                 now: @escaping @Sendable () -> Date = { Date() }) throws(OneClickClientError) {
         guard let scheme = endpoint.scheme?.lowercased(), scheme == "http" || scheme == "https",
@@ -42,7 +42,7 @@ public struct OneClickClient: Sendable {
     }
 
     /// Parses `endpoint` as a URL first.
-    public init(endpoint: String, credentials: ClientCredentials, region: String? = nil, retry: RetryPolicy = .default,
+    public init(endpoint: String, credentials: ClientCredentials, region: String? = nil, retry: RetryPolicy = .client,
                 timeout: Duration = .seconds(30), httpClient: HTTPClient = OneClickClient.defaultHTTPClient) throws(OneClickClientError) {
         guard let url = URL(string: endpoint) else {
             throw .invalidRequest("endpoint '\(endpoint)' is not a URL; use e.g. http://127.0.0.1:8787")
@@ -126,21 +126,21 @@ public struct OneClickClient: Sendable {
                 throw .connection(endpoint: endpoint.absoluteString, attempts: attempt, reason: "cancelled")
             }
             switch outcome {
-            case .success(let answer) where (200...299).contains(answer.status):
-                return answer.body
             case .success(let answer):
-                let error = ErrorParsing.parse(protocol: operation.proto, statusCode: answer.status, headers: answer.headers, body: answer.body)
-                guard RetryPolicy.isRetryable(statusCode: answer.status), attempt < retry.maxAttempts else {
-                    throw .service(error)
+                let verdict = retry.verdict(status: answer.status)
+                if verdict == .success { return answer.body }
+                guard verdict == .retry, retry.allowsAttempt(after: attempt) else {
+                    throw .service(ErrorParsing.parse(protocol: operation.proto, statusCode: answer.status,
+                                                      headers: answer.headers, body: answer.body))
                 }
             case .failure(let error):
-                guard attempt < retry.maxAttempts else {
+                guard retry.connectionFailureVerdict == .retry, retry.allowsAttempt(after: attempt) else {
                     throw .connection(endpoint: endpoint.absoluteString, attempts: attempt, reason: describe(error))
                 }
             }
             let delay = retry.delay(afterAttempt: attempt)
-            if delay > .zero {
-                do { try await Task.sleep(for: delay) } catch {
+            if delay > 0 {
+                do { try await Task.sleep(for: .seconds(delay)) } catch {
                     throw .connection(endpoint: endpoint.absoluteString, attempts: attempt, reason: "cancelled")
                 }
             }
