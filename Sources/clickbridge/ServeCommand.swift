@@ -81,26 +81,24 @@ struct Serve: AsyncParsableCommand {
                 Terminal.out("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)")
             }
         }
-        let store: CredentialStore
+        let settings = ClaimServiceSettings(
+            stateDirectory: stateDir, listen: address, credentialsPath: credentialsPath,
+            allowUnsigned: allowUnsigned,
+            rooms: rooms,
+            claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
+            eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
+            allowPrivateCallbacks: allowPrivateCallbacks,
+            connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
+                                               bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections))
+        let config: ClaimServiceConfiguration
         do {
-            store = try CredentialStore(path: credentialsPath)
+            config = try settings.configuration()
         } catch {
             let advice = FileAccess.whyUnreadable(credentialsPath) != nil
                 ? "run serve as a user that may read it (its owner, or root), or give --credentials FILE"
                 : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
             throw ServeFailure("credentials \(error); \(advice)")
         }
-        let config = ClaimServiceConfiguration(
-            stateDirectory: stateDir, host: address.host, port: address.port,
-            authenticator: CredentialStoreAuthenticator(store: store),
-            allowUnsigned: allowUnsigned,
-            claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
-            eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
-            rooms: rooms,
-            allowPrivateCallbacks: allowPrivateCallbacks,
-            connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
-                                               bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections)
-        )
         let server = try ClaimServer(configuration: config) { bound in
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
             Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (state \(stateDir), credentials \(credentialsPath))")
