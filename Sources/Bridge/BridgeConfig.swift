@@ -83,14 +83,18 @@ public enum ButtonSource: Sendable, Equatable {
     case evdev(EvdevConfig)
     /// A trace file replayed in real time (a relative path in the file is relative to the file).
     case trace(file: String, options: TraceReadOptions)
+    /// A `SimulatedButton` played live by the program that runs the daemon (`clickbridge demo`,
+    /// through `BridgeDaemon.simulatedButton(of:)`). A configuration file cannot name one.
+    case simulated
 
     /// The name of a button without a `name` (ARCHITECTURE.md, "Button names"): the source as written,
-    /// `gpiochip0:GPIO17`, the evdev path with its key, or the trace file.
+    /// `gpiochip0:GPIO17`, the evdev path with its key, or the trace file (`simulated` for a simulated button).
     public var defaultName: String {
         switch self {
         case .gpio(let g): return "\(g.chip.map { "\($0):" } ?? "")\(g.line)"
         case .evdev(let e): return "\(e.device):\(e.keys.map(EvdevKey.name).joined(separator: ","))"
         case .trace(let file, _): return file
+        case .simulated: return "simulated"
         }
     }
 }

@@ -5,16 +5,18 @@ import OneClick
 import Presses
 import QuietRuntime
 
-/// The `run` daemon's core: the configured buttons on one event loop, every press committed to the
-/// outbox, the publisher delivering it, the devices registered with their claim code. It stops
-/// when `stop()` is called (SIGTERM/SIGINT in `clickbridge run`): pending presses are decided at
-/// once and committed, and the publisher gets a short grace to deliver them.
+/// The `run` daemon's core, and the demo's: the configured buttons on one event loop, every press
+/// committed to the outbox, the publisher delivering it, the devices registered with their claim
+/// code. It stops when `stop()` is called (SIGTERM/SIGINT in `clickbridge run`): pending presses
+/// are decided at once and committed, and the publisher gets a short grace to deliver them.
 public final class BridgeDaemon: Sendable {
     public let config: BridgeConfig
     private let outbox: Outbox
     private let sink: any EventSink
     private let logger: Logger
     private let say: @Sendable (String) -> Void
+    private let observe: @Sendable (DaemonReport) -> Void
+    private let makeLogger: @Sendable (String) -> Logger
     private let notifier: SystemdNotifier
     private let retryPolicy: RetryPolicy
     private let loop: LoopThread
@@ -23,15 +25,21 @@ public final class BridgeDaemon: Sendable {
     public static let shutdownGrace: Duration = .seconds(3)
 
     /// Opens every button (a missing device is waited for; a bad trace file or an unknown key is
-    /// an error). `say` prints the user-facing lines (device ids, presses, deliveries).
+    /// an error). `say` prints the user-facing lines (device ids, presses, deliveries); `observe`
+    /// gets the same happenings, and retries, as values. `makeLogger` makes each component's
+    /// logger from its label.
     public init(config: BridgeConfig, outbox: Outbox, sink: any EventSink, notifier: SystemdNotifier = SystemdNotifier(),
-                retryPolicy: RetryPolicy = .outbox, logger: Logger = Logger(label: "clickbridge.run"),
-                say: @escaping @Sendable (String) -> Void) throws(LineError) {
+                retryPolicy: RetryPolicy = .outbox, makeLogger: @escaping @Sendable (String) -> Logger = { Logger(label: $0) },
+                say: @escaping @Sendable (String) -> Void,
+                observe: @escaping @Sendable (DaemonReport) -> Void = { _ in }) throws(LineError) {
         self.config = config
         self.outbox = outbox
         self.sink = sink
+        let logger = makeLogger("clickbridge.run")
         self.logger = logger
+        self.makeLogger = makeLogger
         self.say = say
+        self.observe = observe
         self.notifier = notifier
         self.retryPolicy = retryPolicy
         let box = HandlerBox()
@@ -42,7 +50,8 @@ public final class BridgeDaemon: Sendable {
         // Pings come from the loop that decides presses, so they stop if it ever hangs.
         if let heartbeat = try WatchdogHeartbeat(notifier: notifier) { eventLoop.add(heartbeat, timings: []) }
         self.loop = LoopThread(eventLoop)
-        let publisher = Publisher(outbox: outbox, sink: sink, policy: retryPolicy, logger: Logger(label: "clickbridge.publisher")) { report in
+        let publisher = Publisher(outbox: outbox, sink: sink, policy: retryPolicy, logger: makeLogger("clickbridge.publisher")) { report in
+            observe(.publisher(report))
             switch report {
             case .delivered(let e): say("delivered \(e.clickType.rawValue) of \(e.deviceId) (\(e.reportedTime))")
             case .willRetry, .deadLettered: break  // the publisher logs these itself
@@ -54,11 +63,12 @@ public final class BridgeDaemon: Sendable {
         let stateDir = (outbox.path as NSString).deletingLastPathComponent
         let dispatcher = perDevice.values.contains { !$0.isEmpty }
             ? ActionDispatcher(buttons: perDevice, health: ActionHealth(file: ActionHealth.file(inStateDir: stateDir)),
-                               logger: Logger(label: "clickbridge.actions"))
+                               logger: makeLogger("clickbridge.actions"))
             : nil
         self.actions = dispatcher
         // `status` reads the note while presses wait in memory for a full disk.
-        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { event in
+        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { press, event in
+            observe(.queued(press, event))
             publisher.wake()
             dispatcher?.submit(ActionEvent(event))
         }
@@ -94,6 +104,10 @@ public final class BridgeDaemon: Sendable {
     /// Everything that waits to be delivered; for the start-up banner.
     public var waitingDevices: [String] { wiring.waiting }
 
+    /// The live source of a `simulated` button, for the program running the daemon to play
+    /// `SimulatedButton` scripts on; nil for any other device.
+    public func simulatedButton(of deviceId: String) -> TimedEdgeSource? { wiring.simulated[deviceId] }
+
     /// Runs until `stop()`. Returns once the lines are released and the outbox is consistent.
     public func run() async throws(LineError) {
         for line in wiring.waiting { logger.warning("\(line)") }
@@ -103,11 +117,13 @@ public final class BridgeDaemon: Sendable {
         let actions = self.actions
         let actionsTask = Task { await actions?.run() }
         defer { actions?.finish() }
-        let registrar = Registrar(sink: sink, policy: retryPolicy, logger: Logger(label: "clickbridge.registrar"))
+        let registrar = Registrar(sink: sink, policy: retryPolicy, logger: makeLogger("clickbridge.registrar"))
         let devices = config.buttons.map { (deviceId: $0.deviceId, claimCode: config.claimCode) }
         let say = self.say
+        let observe = self.observe
         let registerTask = Task {
             await registrar.registerAll(devices) { outcome in
+                observe(.registration(outcome))
                 if case .registered(let id) = outcome { say("registered \(id)\(devices.first?.claimCode.map { " with claim code \($0)" } ?? "")") }
             }
         }

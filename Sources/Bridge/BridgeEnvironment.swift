@@ -70,11 +70,9 @@ public struct BridgeEnvironment: Sendable {
                 return env
             }
             do {
-                let store = try CredentialStore(path: credentialsPath)
-                let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
-                    stateDirectory: stateDir, host: listen.host, port: listen.port,
-                    authenticator: CredentialStoreAuthenticator(store: store),
-                    allowPrivateCallbacks: config.allowPrivateCallbacks), logger: serviceLogger)
+                let settings = ClaimServiceSettings(stateDirectory: stateDir, listen: listen, credentialsPath: credentialsPath,
+                                                    allowPrivateCallbacks: config.allowPrivateCallbacks)
+                let server = try await ClaimServer.start(configuration: try settings.configuration(), logger: serviceLogger)
                 env.embedded = server
                 env.endpoint = "http://\(ListenAddress(host: listen.host, port: server.port))"
             } catch let error as ClaimServerError where error.isAddressInUse {

@@ -10,6 +10,8 @@ public struct ButtonWiring: Sendable {
     public private(set) var waiting: [String] = []
     /// Source index (order added) to the configured button, for notices.
     public private(set) var sourceButtons: [ButtonConfig] = []
+    /// The live sources of `simulated` buttons, by device id.
+    public private(set) var simulated: [String: TimedEdgeSource] = [:]
 
     public init() {}
 
@@ -51,6 +53,11 @@ public struct ButtonWiring: Sendable {
             }
             trace.buttons = trace.buttons.count == 1 ? [button.name] : trace.buttons.map { "\(button.name):\($0)" }
             return try TimedEdgeSource.replaying(trace).source
+        case .simulated:
+            // Stays open, idle, until the program running the daemon plays on it.
+            let source = try TimedEdgeSource(buttons: [button.name])
+            simulated[button.deviceId] = source
+            return source
         }
     }
 }

@@ -1,3 +1,4 @@
+import ClaimService
 import Foundation
 import Lines
 import OneClick
@@ -338,7 +339,9 @@ struct NodeReader {
     func listenAddress(_ node: Node, key: String) throws(ConfigError) -> String {
         let rule = "HOST:PORT with a port of 0 to 65535, 0 picking a free one (127.0.0.1:8787, [::1]:8787)"
         let text = try text(node, key: key, allowed: rule)
-        guard ListenAddress(text) != nil else { throw error(node, key, "'\(text)' is not allowed; use \(rule)") }
+        do throws(ListenAddress.Invalid) { _ = try ListenAddress(parsing: text) } catch {
+            throw self.error(node, key, "'\(text)' is not allowed (\(error)); use \(rule)")
+        }
         return text
     }
 

@@ -4,11 +4,11 @@ import Lines
 import Logging
 import OneClick
 import Presses
-import Synchronization
 
 /// `clickbridge demo`: the whole product in one process, in a few seconds. The embedded claim
-/// service on a free loopback port, one simulated button on the live event loop, the real
-/// outbox, publisher and client, and the claim handshake, printed step by step as it happens.
+/// service on a free loopback port and the real `BridgeDaemon` with one simulated button (the
+/// same loop, outbox writer, publisher and registrar as `run`), then the claim handshake through
+/// the real client, printed step by step as it happens.
 public struct Demo: Sendable {
     public static let deviceId = "G030PM0DEMO00001"
     public static let claimCode = "C-DEMO2026CLICK"
@@ -16,12 +16,9 @@ public struct Demo: Sendable {
 
     public init(say: @escaping @Sendable (String) -> Void) { self.say = say }
 
-    /// What the demo's loop and publisher report, in order.
+    /// What the daemon reports, in order, plus the bound on one step's wait.
     enum Happening: Sendable {
-        case decided(Press, edges: Int)
-        case delivered(OutboxEvent)
-        case retrying(String)
-        case deadLettered(String)
+        case report(DaemonReport)
         /// The bound on one step's wait has passed (a broken run must not hang).
         case timedOut(Int)
     }
@@ -39,83 +36,57 @@ public struct Demo: Sendable {
 
         let stateDir = FileManager.default.temporaryDirectory.appendingPathComponent("clickbridge-demo-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: stateDir) }
-        var config = BridgeConfig(stateDir: stateDir, listen: "127.0.0.1:0", claimCode: Demo.claimCode, buttons: [])
-        config.buttons = [ButtonConfig(deviceId: Demo.deviceId, name: "demo-button", source: .trace(file: "simulated", options: .init()))]
+        let config = BridgeConfig(stateDir: stateDir, listen: "127.0.0.1:0", claimCode: Demo.claimCode,
+                                  buttons: [ButtonConfig(deviceId: Demo.deviceId, name: "demo-button", source: .simulated)])
+        // The demo prints its own account of every step; the components' logs would repeat it.
+        let quiet = { @Sendable (label: String) in Logger(label: label, factory: { _ in SwiftLogNoOpLogHandler() }) }
 
         say("ClickBridge demo: a simulated button becomes an IoT 1-Click device, claimed and publishing, all on this machine.")
         // 1. The claim service, embedded, on a free port.
-        let env = try await BridgeEnvironment.prepare(config: config, serviceLogger: Logger(label: "clickbridge.service", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let env = try await BridgeEnvironment.prepare(config: config, serviceLogger: quiet("clickbridge.service"))
         guard let server = env.embedded else { throw BridgeFailure("the embedded claim service did not start") }
         step("1", "claim service   listening on \(env.endpoint)  (IoT 1-Click Devices API, SigV4, SQLite in \(stateDir))")
 
-        let quiet = Logger(label: "clickbridge.demo", factory: { _ in SwiftLogNoOpLogHandler() })
         let (happenings, post) = AsyncStream.makeStream(of: Happening.self)
         var inbox = happenings.makeAsyncIterator()
         let outbox: Outbox
-        let bridge: OneClickClient
+        let daemon: BridgeDaemon
         let owner: OneClickClient
         do {
             outbox = try Outbox(stateDir: stateDir)
-            bridge = try env.client(profile: "bridge")
             owner = try env.client(profile: "owner")
+            let sink = OneClickSink(client: try env.client(profile: config.profile))
+            // No systemd here, whatever the environment says; retries soon, as a demo should.
+            daemon = try BridgeDaemon(config: config, outbox: outbox, sink: sink, notifier: SystemdNotifier(environment: [:]),
+                                      retryPolicy: RetryPolicy.outbox.with(backoff: Backoff(initial: 0.1, cap: 1)), makeLogger: quiet, say: { _ in },
+                                      observe: { post.yield(.report($0)) })
         } catch let e as BridgeFailure {
             await server.shutdown()
             throw e
+        } catch let e as LineError {
+            await server.shutdown()
+            throw BridgeFailure("cannot start the button loop: \(e.message)")
         } catch {
             await server.shutdown()
             throw BridgeFailure("cannot open the outbox in \(stateDir): \(error)")
         }
-        let sink = OneClickSink(client: bridge)
-        let publisher = Publisher(outbox: outbox, sink: sink, policy: RetryPolicy.outbox.with(backoff: Backoff(initial: 0.1, cap: 1)), logger: quiet) { report in
-            switch report {
-            case .delivered(let e): post.yield(.delivered(e))
-            case .willRetry(_, let error, _): post.yield(.retrying("\(error)"))
-            case .deadLettered(_, let error): post.yield(.deadLettered("\(error)"))
-            }
-        }
-        let recorder = PressRecorder(outbox: outbox, logger: quiet) { _ in publisher.wake() }
-        let edgeCount = Mutex(0)
-
-        // 2. One simulated button on the live loop: edges on the monotonic clock, timerfd-driven.
-        let source: TimedEdgeSource
-        let loop: LoopThread
-        do throws(LineError) {
-            source = try TimedEdgeSource(buttons: ["demo-button"])
-            let eventLoop = try EventLoop { event in
-                switch event {
-                case .edge: edgeCount.withLock { $0 += 1 }
-                case .press(_, let press):
-                    let edges = edgeCount.withLock { n in defer { n = 0 }; return n }
-                    if recorder.record(press, deviceId: Demo.deviceId) != nil { post.yield(.decided(press, edges: edges)) }
-                case .notice: break
-                }
-            }
-            eventLoop.add(source)
-            loop = LoopThread(eventLoop)
-        } catch {
+        guard let button = daemon.simulatedButton(of: Demo.deviceId) else {
             await server.shutdown()
-            throw BridgeFailure("cannot start the button loop: \(error.message)")
+            throw BridgeFailure("the daemon has no simulated button for \(Demo.deviceId)")
         }
-        loop.start()
-        let publishing = Task { await publisher.run() }
-        defer { publishing.cancel(); loop.stop() }
-
+        // 2. The daemon: the simulated button on the live loop, and the device registered.
+        let running = Task { try await daemon.run() }
         do {
-            try await sink.register(deviceId: Demo.deviceId, claimCode: Demo.claimCode)
-        } catch {
-            await server.shutdown()
-            throw BridgeFailure("registering \(Demo.deviceId) failed: \(error)")
-        }
-        step("2", "button          simulated button 'demo-button' is device \(Demo.deviceId), registered with claim code \(Demo.claimCode)")
+            try await registered(inbox: &inbox, post: post, detail: detail)
+            step("2", "button          simulated button 'demo-button' is device \(Demo.deviceId), registered with claim code \(Demo.claimCode)")
 
-        do {
             // 3. The owner starts the claim.
             let initiated = try await owner.initiateDeviceClaim(deviceId: Demo.deviceId)
             step("3", "initiate claim  InitiateDeviceClaim(\(Demo.deviceId)) → \(initiated.state ?? "?")")
 
             // 4. A press, with bouncing contacts, is the proof of possession.
             try await press(SimulatedButton(name: "demo-button").click(.milliseconds(120), bounce: 3), expect: .single,
-                            number: "4", label: "press (bouncy)", source: source, inbox: &inbox, post: post, attempt: 1, step: step, detail: detail)
+                            number: "4", label: "press (bouncy)", button: button, inbox: &inbox, post: post, attempt: 1, step: step, detail: detail)
 
             // 5. Finalize.
             let finalized = try await owner.finalizeDeviceClaim(deviceId: Demo.deviceId, tags: ["room": "demo"])
@@ -124,11 +95,11 @@ public struct Demo: Sendable {
 
             // 6 to 8. The three click types.
             try await press(SimulatedButton(name: "demo-button").click(.milliseconds(90), bounce: 2), expect: .single,
-                            number: "6", label: "press SINGLE", source: source, inbox: &inbox, post: post, attempt: 2, step: step, detail: detail)
+                            number: "6", label: "press SINGLE", button: button, inbox: &inbox, post: post, attempt: 2, step: step, detail: detail)
             try await press(SimulatedButton(name: "demo-button").doubleClick(bounce: 2), expect: .double,
-                            number: "7", label: "press DOUBLE", source: source, inbox: &inbox, post: post, attempt: 3, step: step, detail: detail)
+                            number: "7", label: "press DOUBLE", button: button, inbox: &inbox, post: post, attempt: 3, step: step, detail: detail)
             try await press(SimulatedButton(name: "demo-button").hold(.milliseconds(1700), bounce: 2), expect: .long,
-                            number: "8", label: "press LONG", source: source, inbox: &inbox, post: post, attempt: 4, step: step, detail: detail)
+                            number: "8", label: "press LONG", button: button, inbox: &inbox, post: post, attempt: 4, step: step, detail: detail)
 
             // 9 and 10. What the owner sees.
             let events = try await owner.listDeviceEvents(deviceId: Demo.deviceId, from: Date(timeIntervalSinceNow: -3600), to: Date(timeIntervalSinceNow: 60))
@@ -151,24 +122,46 @@ public struct Demo: Sendable {
             if let data = try? encoder.encode(described), let text = String(data: data, encoding: .utf8) {
                 for line in text.split(separator: "\n") { detail(String(line)) }
             }
-        } catch let e as BridgeFailure {
-            await server.shutdown()
-            throw e
         } catch {
+            daemon.stop()
+            _ = try? await running.value
             await server.shutdown()
-            throw BridgeFailure("\(error)")
+            throw error as? BridgeFailure ?? BridgeFailure("\(error)")
         }
-        loop.stop()
+        daemon.stop()
+        do { try await running.value } catch {
+            await server.shutdown()
+            throw BridgeFailure("the button loop failed: \((error as? LineError)?.message ?? "\(error)")")
+        }
         await server.shutdown()
+        let left = (try? outbox.backlog().count) ?? -1
+        guard left == 0 else { throw BridgeFailure("\(left < 0 ? "the outbox could not be read" : "\(left) events were left in the outbox") after the daemon stopped") }
         step("✓", "done: claimed by button press, 4 events delivered and acknowledged, nothing left in the outbox")
     }
 
+    /// Waits until the daemon has registered the device with its claim code.
+    private func registered(inbox: inout AsyncStream<Happening>.Iterator, post: AsyncStream<Happening>.Continuation,
+                            detail: @Sendable (String) -> Void) async throws {
+        let bound = Task { try await Task.sleep(for: .seconds(10)); post.yield(.timedOut(0)) }
+        defer { bound.cancel() }
+        while let next = await inbox.next() {
+            switch next {
+            case .timedOut(0): throw BridgeFailure("\(Demo.deviceId) was not registered within 10 s")
+            case .report(.registration(.registered)): return
+            case .report(.registration(.willRetry(_, let why, _))): detail("registrar: not registered yet (\(why)); retrying")
+            case .report(.registration(.refused(_, let why))): throw BridgeFailure("registering \(Demo.deviceId) failed: \(why)")
+            default: continue
+            }
+        }
+        throw BridgeFailure("the demo's event stream ended")
+    }
+
     /// Plays one gesture on the live button and waits for its press to be decided and delivered.
-    private func press(_ script: SimulatedButton, expect: ClickType, number: String, label: String, source: TimedEdgeSource,
+    private func press(_ script: SimulatedButton, expect: ClickType, number: String, label: String, button: TimedEdgeSource,
                        inbox: inout AsyncStream<Happening>.Iterator, post: AsyncStream<Happening>.Continuation, attempt: Int,
                        step: @Sendable (String, String) -> Void, detail: @Sendable (String) -> Void) async throws {
         let edges = script.edges.count
-        source.play(script.trace, after: .milliseconds(20))
+        let first = button.play(script.trace, after: .milliseconds(20))
         step(number, "\(label.padding(toLength: 15, withPad: " ", startingAt: 0)) \(edges) raw edges on the line")
         var decided: Press?
         let bound = Task { try await Task.sleep(for: .seconds(10)); post.yield(.timedOut(attempt)) }
@@ -178,20 +171,24 @@ public struct Demo: Sendable {
             case .timedOut(let which):
                 guard which == attempt else { continue }
                 throw BridgeFailure(decided == nil ? "the simulated \(expect.rawValue) was not decided within 10 s" : "the \(expect.rawValue) event was not acknowledged within 10 s")
-            case .decided(let press, let seen):
+            case .report(.queued(let press, _)):
                 guard press.clickType == expect else { throw BridgeFailure("the button was decided \(press.clickType.rawValue), expected \(expect.rawValue)") }
                 decided = press
                 let held = Double((press.decidedAt - press.pressedAt).nanoseconds) / 1e6
+                // The edges the loop had delivered when the detector decided: those played by then.
+                let seen = script.edges.filter { first + ($0.time - script.edges[0].time) <= press.decidedAt }.count
                 // A LONG is decided while the button is still held: its release edges come later.
                 let when = seen < edges ? "while still held, after \(seen) of its \(edges) edges" : "from its \(edges) edges"
                 detail("detector: debounced → \(press.clickType.rawValue) \(when), decided \(Int(held.rounded())) ms after the first press; committed to the outbox")
-            case .delivered(let event):
+            case .report(.publisher(.delivered(let event))):
                 detail("publisher: event \(event.eventId) \(event.clickType.rawValue) at \(event.reportedTime) → acknowledged by the service")
                 return
-            case .retrying(let why):
+            case .report(.publisher(.willRetry(_, let why, _))):
                 detail("publisher: not delivered yet (\(why)); retrying")
-            case .deadLettered(let why):
+            case .report(.publisher(.deadLettered(_, let why))):
                 throw BridgeFailure("the service refused the event: \(why)")
+            case .report(.registration):
+                continue
             }
         }
         throw BridgeFailure("the demo's event stream ended")

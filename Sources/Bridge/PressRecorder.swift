@@ -18,7 +18,8 @@ public final class PressRecorder: Sendable {
     private let outbox: Outbox
     private let logger: Logger
     private let note: OutboxNote?
-    private let onQueued: @Sendable (OutboxEvent) -> Void
+    /// Called after each commit with the press and the event it became; it wakes the publisher.
+    private let onQueued: @Sendable (Press, OutboxEvent) -> Void
     private let waiting = Mutex(Waiting())
 
     struct Waiting {
@@ -28,7 +29,7 @@ public final class PressRecorder: Sendable {
     }
 
     public init(outbox: Outbox, logger: Logger = Logger(label: "clickbridge.presses"), note: OutboxNote? = nil,
-                onQueued: @escaping @Sendable (OutboxEvent) -> Void) {
+                onQueued: @escaping @Sendable (Press, OutboxEvent) -> Void) {
         self.outbox = outbox
         self.logger = logger
         self.note = note
@@ -49,7 +50,7 @@ public final class PressRecorder: Sendable {
         do {
             let event = try outbox.enqueue(deviceId: deviceId, button: press.button, clickType: press.clickType, reportedTime: reported)
             warnIfBacklogged()
-            onQueued(event)
+            onQueued(press, event)
             return event
         } catch {
             park(press, deviceId: deviceId, reportedTime: reported, error: error)
@@ -63,14 +64,14 @@ public final class PressRecorder: Sendable {
     /// Commits the waiting presses, oldest first, until one fails. True when none wait.
     @discardableResult
     public func retryWaiting() -> Bool {
-        var committed: [OutboxEvent] = []
+        var committed: [(Press, OutboxEvent)] = []
         let (empty, total) = waiting.withLock { w -> (Bool, Int) in
             guard !w.presses.isEmpty else { return (true, 0) }
             let total = w.presses.count
             while let first = w.presses.first {
                 guard let event = try? outbox.enqueue(deviceId: first.deviceId, button: first.press.button,
                                                       clickType: first.press.clickType, reportedTime: first.reportedTime) else { break }
-                committed.append(event)
+                committed.append((first.press, event))
                 w.presses.removeFirst()
             }
             if w.presses.isEmpty { w.since = nil }
@@ -83,7 +84,7 @@ public final class PressRecorder: Sendable {
         } else if !committed.isEmpty {
             note?.set(noteText())
         }
-        for event in committed { onQueued(event) }
+        for (press, event) in committed { onQueued(press, event) }
         if !committed.isEmpty { warnIfBacklogged() }
         return empty
     }

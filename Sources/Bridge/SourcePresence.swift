@@ -14,11 +14,13 @@ public enum SourcePresence {
             return "/dev/\(chip)"
         case .evdev(let e): return e.device
         case .trace(let file, _): return file
+        case .simulated: return ""
         }
     }
 
     public static func isPresent(_ source: ButtonSource) -> Bool {
-        FileManager.default.fileExists(atPath: path(of: source))
+        if case .simulated = source { return true }  // made in the process, never absent
+        return FileManager.default.fileExists(atPath: path(of: source))
     }
 
     /// `gpio gpiochip0 line GPIO17`, `evdev /dev/input/event3 KEY_ENTER`, `trace FILE`.
@@ -27,6 +29,7 @@ public enum SourcePresence {
         case .gpio(let g): return "gpio \(g.chip ?? "any chip") line \(g.line), \(g.bias.rawValue)\(g.activeLow ? ", active-low" : "")"
         case .evdev(let e): return "evdev \(e.device) \(e.keys.map(EvdevKey.name).joined(separator: ","))\(e.grab ? ", grabbed" : "")"
         case .trace(let file, _): return "trace \(file) (replayed in real time)"
+        case .simulated: return "simulated button"
         }
     }
 }

@@ -52,8 +52,9 @@ struct Serve: AsyncParsableCommand {
     var maxConnections: Int?
 
     func run() async throws {
-        guard let (host, port) = Self.parseListen(listen) else {
-            throw ServeFailure("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8787)")
+        let address: ListenAddress
+        do throws(ListenAddress.Invalid) { address = try ListenAddress(parsing: listen) } catch {
+            throw ServeFailure("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8787): \(error)")
         }
         guard claimExpirySeconds > 0 else { throw ValidationError("--claim-expiry-seconds must be positive") }
         guard eventRetentionDays > 0 else { throw ValidationError("--event-retention-days must be positive") }
@@ -63,8 +64,8 @@ struct Serve: AsyncParsableCommand {
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         // Every refusal comes before anything is written: no state dir, no credentials.
-        if allowUnsigned, !ClaimServer.isLoopback(host) {
-            throw ServeFailure(ClaimServerError.unsignedOnNonLoopback(host).description)
+        if allowUnsigned, !ClaimServer.isLoopback(address.host) {
+            throw ServeFailure(ClaimServerError.unsignedOnNonLoopback(address.host).description)
         }
         let stateDir = self.stateDir ?? StateDirectory.defaultPath()
         let credentialsPath: String
@@ -80,54 +81,33 @@ struct Serve: AsyncParsableCommand {
                 Terminal.out("clickbridge serve: created credentials (profiles bridge and owner) at \(credentialsPath)")
             }
         }
-        let store: CredentialStore
+        let settings = ClaimServiceSettings(
+            stateDirectory: stateDir, listen: address, credentialsPath: credentialsPath,
+            allowUnsigned: allowUnsigned,
+            rooms: rooms,
+            claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
+            eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
+            allowPrivateCallbacks: allowPrivateCallbacks,
+            connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
+                                               bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections))
+        let config: ClaimServiceConfiguration
         do {
-            store = try CredentialStore(path: credentialsPath)
+            config = try settings.configuration()
         } catch {
             let advice = FileAccess.whyUnreadable(credentialsPath) != nil
                 ? "run serve as a user that may read it (its owner, or root), or give --credentials FILE"
                 : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
             throw ServeFailure("credentials \(error); \(advice)")
         }
-        let config = ClaimServiceConfiguration(
-            stateDirectory: stateDir, host: host, port: port,
-            authenticator: CredentialStoreAuthenticator(store: store),
-            allowUnsigned: allowUnsigned,
-            claimExpiry: Int64(claimExpirySeconds) * 1_000_000,
-            eventRetention: Int64(eventRetentionDays) * 86_400 * 1_000_000,
-            rooms: rooms,
-            allowPrivateCallbacks: allowPrivateCallbacks,
-            connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
-                                               bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections)
-        )
         let server = try ClaimServer(configuration: config) { bound in
-            let shown = host.contains(":") ? "[\(host)]" : host
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
-            Terminal.out("clickbridge serve: listening on http://\(shown):\(bound) (state \(stateDir), credentials \(credentialsPath))")
+            Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (state \(stateDir), credentials \(credentialsPath))")
         }
         do {
             try await server.runUntilTerminated()
         } catch let error as ClaimServerError where error.isAddressInUse {
             throw ServeFailure("\(listen) is already in use: stop the process listening there or choose another --listen port")
         }
-    }
-
-    static func parseListen(_ text: String) -> (String, Int)? {
-        var host: Substring
-        var portText: Substring
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return nil }
-            host = text[text.index(after: text.startIndex)..<close]
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            portText = rest.dropFirst()
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
-        return (String(host), port)
     }
 }
 

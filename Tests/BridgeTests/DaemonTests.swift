@@ -48,6 +48,41 @@ import Testing
         #expect(times.allSatisfy { $0.count == 24 && $0.hasSuffix("Z") })
     }
 
+    /// A simulated button (the demo's) is a button like the others: played live, it is decided,
+    /// committed and delivered, and each step is observed in that order.
+    @Test func aSimulatedButtonPlayedLiveIsObservedFromCommitToDelivery() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let config = BridgeConfig(claimCode: "C-3F9A2K7Q1Z", buttons: [ButtonConfig(deviceId: "G030PM0SIM000001", name: "desk", source: .simulated)])
+        let outbox = try Outbox(stateDir: dir)
+        let sink = ScriptedSink()
+        let reports = Collector<DaemonReport>()
+        let daemon = try BridgeDaemon(config: config, outbox: outbox, sink: sink, notifier: SystemdNotifier(environment: [:]),
+                                      say: { _ in }, observe: reports.add)
+        #expect(daemon.simulatedButton(of: "G030PM0OTHER0001") == nil)
+        let button = try #require(daemon.simulatedButton(of: "G030PM0SIM000001"))
+        let run = Task { try await daemon.run() }
+        let registration = await reports.take(1)
+        guard case .registration(.registered(deviceId: "G030PM0SIM000001"))? = registration.first else {
+            Issue.record("expected the registration first: \(registration)")
+            daemon.stop()
+            try await run.value
+            return
+        }
+        button.play(SimulatedButton(name: "desk").doubleClick(bounce: 2).trace, after: .milliseconds(20))
+        let steps = await reports.take(2)
+        daemon.stop()
+        try await run.value
+        guard steps.count == 2, case .queued(let press, let queued) = steps[0], case .publisher(.delivered(let delivered)) = steps[1] else {
+            Issue.record("expected queued, then delivered: \(steps)")
+            return
+        }
+        #expect(press.clickType == .double && press.button == "desk")
+        #expect(queued.eventId == delivered.eventId && delivered.deviceId == "G030PM0SIM000001")
+        #expect(sink.acknowledged.map(\.clickType) == [.double])
+        #expect(try outbox.backlog().count == 0)
+    }
+
     /// SIGTERM's path: a press still waiting for its double window is decided at once and kept.
     @Test func stopDecidesAPendingPressAndKeepsIt() async throws {
         let dir = try makeTemporaryDirectory()

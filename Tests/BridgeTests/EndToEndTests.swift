@@ -166,7 +166,7 @@ import Testing
         let publisher = Publisher(outbox: outbox, sink: bridge, report: reports.add)
         let task = Task { await publisher.run() }
         defer { task.cancel() }
-        let recorder = PressRecorder(outbox: outbox) { _ in publisher.wake() }
+        let recorder = PressRecorder(outbox: outbox) { _, _ in publisher.wake() }
         let now = Clocks.monotonicNow()
         recorder.record(Press(button: "b", clickType: .single, pressedAt: now, decidedAt: now), deviceId: "G030PM0CLAIM0001")
         let got = await reports.take(1)

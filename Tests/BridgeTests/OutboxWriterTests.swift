@@ -9,7 +9,7 @@ import Testing
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
         let outbox = try Outbox(stateDir: dir)
-        let recorder = PressRecorder(outbox: outbox) { _ in }
+        let recorder = PressRecorder(outbox: outbox) { _, _ in }
         let writer = OutboxWriter { press, deviceId in recorder.record(press, deviceId: deviceId) }
         let types: [ClickType] = [.single, .double, .long]
         let now = Clocks.monotonicNow()
