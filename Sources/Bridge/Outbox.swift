@@ -11,7 +11,7 @@ import Presses
 ///
 /// One SQLite file in the state dir, WAL with `synchronous=FULL`, so a committed press survives a
 /// power cut on an SD card. It never drops an event to save space: past `backlogWarningThreshold`
-/// waiting events the bridge warns (see `Publisher`) and keeps queueing.
+/// waiting events the bridge warns (see `PressRecorder`) and keeps queueing.
 public final class Outbox: Sendable {
     /// Waiting events past which the bridge warns loudly. About 2 MB of SQLite: far from filling a
     /// card, but a sign the endpoint has been unreachable for a long time.
