@@ -73,7 +73,7 @@ import Glibc
         let id = newDeviceId()
         #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
-        let now = WireTimestamp(microseconds: ServiceClock.systemNow()).formatted
+        let now = WireTimestamp.now().formatted
         let claimPress = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(now)"}"#
         #expect(try await s.send("POST", "/devices/\(id)/events", body: claimPress, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/finalize-claim", body: "{}").status == 200)
