@@ -1,16 +1,17 @@
 import Bridge
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Actions: webhook")
 struct ActionsWebhookTests {
     @Test("the receiver gets the payload and a valid signature; a 503 is retried; nothing is sent after success")
     func deliverySignatureRetry() async throws {
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start(answers: [503])
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start(answers: [503])
         defer { receiver.stop() }
         let sender = WebhookSender(firstDelay: 0.05)
-        let hook = WebhookAction(url: base + "/hook", headers: [.init(name: "Authorization", value: "Bearer t0ken")],
+        let hook = WebhookAction(url: url, headers: [.init(name: "Authorization", value: "Bearer t0ken")],
                                  secret: "s3cret", timeout: .seconds(5), retries: 3)
         let event = sampleEvent(click: .long)
         let outcome = await sender.send(hook, event: event)
@@ -47,11 +48,11 @@ struct ActionsWebhookTests {
 
     @Test("retries stop at the limit")
     func retryLimit() async throws {
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start(answers: [500, 502, 503, 504, 200])
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start(answers: [500, 502, 503, 504, 200])
         defer { receiver.stop() }
         let sender = WebhookSender(firstDelay: 0.01)
-        let outcome = await sender.send(WebhookAction(url: base + "/hook", retries: 2), event: sampleEvent())
+        let outcome = await sender.send(WebhookAction(url: url, retries: 2), event: sampleEvent())
         await sender.shutdown()
         #expect(!outcome.succeeded)
         #expect(outcome.attempts == 3)
@@ -61,11 +62,11 @@ struct ActionsWebhookTests {
 
     @Test("a 4xx is final: no retry")
     func clientErrorIsFinal() async throws {
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start(answers: [404])
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start(answers: [404])
         defer { receiver.stop() }
         let sender = WebhookSender(firstDelay: 0.01)
-        let outcome = await sender.send(WebhookAction(url: base + "/hook", method: "PUT", retries: 5), event: sampleEvent())
+        let outcome = await sender.send(WebhookAction(url: url, method: "PUT", retries: 5), event: sampleEvent())
         await sender.shutdown()
         #expect(outcome.attempts == 1)
         #expect(outcome.status == 404)
@@ -75,12 +76,12 @@ struct ActionsWebhookTests {
     @Test("connection errors are retried up to the limit, then reported")
     func refused() async throws {
         // A port that was just free: nothing listens there.
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start()
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start()
         receiver.stop()
         try await Task.sleep(for: .milliseconds(100))
         let sender = WebhookSender(firstDelay: 0.01)
-        let outcome = await sender.send(WebhookAction(url: base + "/hook", timeout: .seconds(2), retries: 2), event: sampleEvent())
+        let outcome = await sender.send(WebhookAction(url: url, timeout: .seconds(2), retries: 2), event: sampleEvent())
         await sender.shutdown()
         #expect(!outcome.succeeded)
         #expect(outcome.attempts == 3)
