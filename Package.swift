@@ -70,8 +70,14 @@ let serviceTargets: [Target] = [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
-    // Silences the fixtures' logs in every test target (CLICKBRIDGE_TEST_LOGS=1 shows them).
-    .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+    // What the test targets share: quiet fixture logs (CLICKBRIDGE_TEST_LOGS=1 shows them), the
+    // built binary and other commands run to their end, free loopback ports, and a real HTTP
+    // receiver for webhooks and click callbacks.
+    .target(name: "TestSupport", dependencies: [
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+    ], path: "Tests/TestSupport"),
     .target(name: "CTestSupport", dependencies: ["TestSupport"], path: "Tests/CTestSupport"),
     // OneClickTests also runs the client against a real ClaimServer on loopback.
     .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService", "CTestSupport"], exclude: ["Fixtures"]),
@@ -82,8 +88,6 @@ let serviceTargets: [Target] = [
     .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime", "CTestSupport"]),
     .testTarget(name: "BridgeTests", dependencies: [
         "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "CTestSupport",
-        // A real HTTP receiver on loopback for the webhook tests.
-        .product(name: "Hummingbird", package: "hummingbird"),
     ]),
 ]
 

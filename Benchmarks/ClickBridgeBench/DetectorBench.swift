@@ -50,7 +50,7 @@ enum DetectorBench {
     /// Clicks of every kind with 0–4 bounce pairs within 6 ms on each change, as real switches
     /// measure, and an occasional 2 ms glitch while held.
     static func script(edges target: Int) -> [Edge] {
-        var rng = SplitMix(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         var edges: [Edge] = []
         edges.reserveCapacity(target + 32)
         var now: Int64 = 0
@@ -59,10 +59,10 @@ enum DetectorBench {
         func change(to pressed: Bool) {
             edges.append(Edge(time: Timestamp(nanoseconds: now), pressed: pressed))
             var offset: Int64 = 0
-            for _ in 0..<rng.below(5) {
-                offset += 1 + Int64(rng.below(1_400_000))
+            for _ in 0..<rng.next() % 5 {
+                offset += 1 + Int64(rng.next() % 1_400_000)
                 edges.append(Edge(time: Timestamp(nanoseconds: now + offset), pressed: !pressed))
-                offset += 1 + Int64(rng.below(1_400_000))
+                offset += 1 + Int64(rng.next() % 1_400_000)
                 edges.append(Edge(time: Timestamp(nanoseconds: now + offset), pressed: pressed))
             }
         }
@@ -70,17 +70,17 @@ enum DetectorBench {
         while edges.count < target {
             change(to: true)
             // Hold: short (SINGLE/DOUBLE clicks) most of the time, sometimes LONG.
-            let hold = rng.below(10) == 0 ? 1600 + Int64(rng.below(1000)) : 40 + Int64(rng.below(200))
-            if rng.below(8) == 0 {
+            let hold = rng.next() % 10 == 0 ? 1600 + Int64(rng.next() % 1000) : 40 + Int64(rng.next() % 200)
+            if rng.next() % 8 == 0 {
                 // A 2 ms glitch while held.
-                let at = now + 25 * ms + Int64(rng.below(UInt64(hold - 30) * UInt64(ms)))
+                let at = now + 25 * ms + Int64(rng.next() % (UInt64(hold - 30) * UInt64(ms)))
                 edges.append(Edge(time: Timestamp(nanoseconds: at), pressed: false))
                 edges.append(Edge(time: Timestamp(nanoseconds: at + 2 * ms), pressed: true))
             }
             now += hold * ms
             change(to: false)
             // Gap: inside the double window half the time.
-            now += (rng.below(2) == 0 ? 60 + Int64(rng.below(300)) : 450 + Int64(rng.below(1500))) * ms
+            now += (rng.next() % 2 == 0 ? 60 + Int64(rng.next() % 300) : 450 + Int64(rng.next() % 1500)) * ms
         }
         return edges
     }
@@ -95,18 +95,4 @@ enum DetectorBench {
         if value >= 1e6 { return String(Double(Int(value / 1e4)) / 100) + " M" }
         return String(Double(Int(value * 100)) / 100)
     }
-}
-
-/// SplitMix64, for a reproducible script.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: UInt64) -> UInt64 { next() % bound }
 }

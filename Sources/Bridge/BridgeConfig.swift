@@ -49,11 +49,6 @@ public struct BridgeConfig: Sendable, Equatable {
             if case .trace(let file, let options) = buttons[i].source { buttons[i].source = .trace(file: resolve(file), options: options) }
         }
     }
-
-    /// The button configured for a device id, if any.
-    public func button(forDevice deviceId: String) -> ButtonConfig? {
-        buttons.first { $0.deviceId == deviceId }
-    }
 }
 
 /// One configured button: a device id and the line it reads.

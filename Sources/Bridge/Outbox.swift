@@ -11,7 +11,7 @@ import Presses
 ///
 /// One SQLite file in the state dir, WAL with `synchronous=FULL`, so a committed press survives a
 /// power cut on an SD card. It never drops an event to save space: past `backlogWarningThreshold`
-/// waiting events the bridge warns (see `Publisher`) and keeps queueing.
+/// waiting events the bridge warns (see `PressRecorder`) and keeps queueing.
 public final class Outbox: Sendable {
     /// Waiting events past which the bridge warns loudly. About 2 MB of SQLite: far from filling a
     /// card, but a sign the endpoint has been unreachable for a long time.
@@ -155,7 +155,7 @@ public final class Outbox: Sendable {
     /// Commits one press as a new event with a fresh UUID; returns it once it is on disk.
     @discardableResult
     public func enqueue(deviceId: String, button: String, clickType: ClickType, reportedTime: String,
-                        now: Double = Date().timeIntervalSince1970) throws -> OutboxEvent {
+                        now: Double = WireTimestamp.now().secondsSinceEpoch) throws -> OutboxEvent {
         let eventId = UUID().uuidString.lowercased()
         return try db.write { db in
             try db.execute(sql: """
@@ -204,7 +204,7 @@ public final class Outbox: Sendable {
 
     /// A non-retryable refusal: the event moves, in one transaction, to the dead letters.
     public func deadLetter(eventId: String, status: Int, code: String, message: String,
-                           now: Double = Date().timeIntervalSince1970) throws {
+                           now: Double = WireTimestamp.now().secondsSinceEpoch) throws {
         try db.write { db in
             try db.execute(sql: """
                 INSERT INTO deadLetter (seq, eventId, deviceId, button, clickType, reportedTime, enqueuedAt, attempts, failedAt, status, code, message)
@@ -222,7 +222,7 @@ public final class Outbox: Sendable {
         }
     }
 
-    public func backlog(now: Double = Date().timeIntervalSince1970) throws -> Backlog {
+    public func backlog(now: Double = WireTimestamp.now().secondsSinceEpoch) throws -> Backlog {
         try db.read { db in
             let row = try Row.fetchOne(db, sql: "SELECT COUNT(*) AS n, MIN(enqueuedAt) AS oldest FROM event")!
             let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deadLetter") ?? 0

@@ -1,5 +1,7 @@
 import Foundation
+import Lines
 import Logging
+import OneClick
 import Presses
 import Synchronization
 
@@ -39,8 +41,8 @@ public final class PressRecorder: Sendable {
     /// Commits the press as an event of `deviceId`; `decidedAt` must be on CLOCK_MONOTONIC, as
     /// live sources' edges are. Nil when it could not be committed now and waits in memory.
     @discardableResult
-    public func record(_ press: Press, deviceId: String, monotonicNow: Timestamp = Clocks.monotonicNow(),
-                       realtimeNow: Int64 = Clocks.realtimeNow()) -> OutboxEvent? {
+    public func record(_ press: Press, deviceId: String, monotonicNow: Timestamp = MonotonicClock.now(),
+                       realtimeNow: WireTimestamp = WireTimestamp.now()) -> OutboxEvent? {
         let reported = ReportedTime.derive(decidedAt: press.decidedAt, monotonicNow: monotonicNow, realtimeNow: realtimeNow)
         // Presses keep their order: while earlier ones wait, this one waits behind them.
         guard retryWaiting() else {

@@ -94,7 +94,7 @@ public struct StatusReport: Sendable {
                 let failed = a.failures > 0 ? "  \(a.failures) FAILED" : ""
                 lines.append("  \(a.deviceId) \(a.clickType)[\(a.index)] \(a.action): \(a.runs) runs\(failed); last: \(a.lastResult)")
                 if let error = a.lastError, let at = a.lastErrorAt {
-                    lines.append("      last error \(StatusReport.age(Date().timeIntervalSince1970 - at)) ago, event \(a.lastErrorEventId ?? "?"): \(error)")
+                    lines.append("      last error \(StatusReport.age(WireTimestamp.now().secondsSinceEpoch - at)) ago, event \(a.lastErrorEventId ?? "?"): \(error)")
                 }
             }
             lines.append("")

@@ -59,7 +59,7 @@ public struct ClaimServiceConfiguration: Sendable {
         replayGrace: Int64 = 2_000_000,
         allowPrivateCallbacks: Bool = false,
         connectionLimits: ConnectionLimits = ConnectionLimits(),
-        now: @escaping @Sendable () -> Int64 = ServiceClock.systemNow
+        now: @escaping @Sendable () -> Int64 = { WireTimestamp.now().microseconds }
     ) {
         self.stateDirectory = stateDirectory
         self.host = host
@@ -81,18 +81,3 @@ public struct ClaimServiceConfiguration: Sendable {
         self.now = now
     }
 }
-
-public enum ServiceClock {
-    /// Wall-clock time in µs since the epoch.
-    @Sendable public static func systemNow() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000
-    }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -34,7 +34,7 @@ struct ClaimServiceResponder: HTTPResponder {
             response.status = .ok
         }
         response.headers[.amznRequestId] = requestId
-        response.headers[.date] = date.header(nowMicros: ServiceClock.systemNow())
+        response.headers[.date] = date.header(nowMicros: WireTimestamp.now().microseconds)
         return response
     }
 

@@ -57,12 +57,15 @@ public struct PressDetector: Sendable {
     }
 
     /// Feeds one raw edge. Edge times must not decrease. Deadlines at or before the edge's time
-    /// are processed first, as if `advance(to: edge.time)` had been called.
-    public mutating func feed(_ edge: Edge, into presses: inout [Press]) {
-        let time = max(edge.time, horizon)
-        process(upTo: time, into: &presses)
-        line.record(Edge(time: time, pressed: edge.pressed))
-        horizon = time
+    /// are processed first, as if `advance(to: edge.time)` had been called. Returns the edge as
+    /// taken: one older than the last instant processed is moved up to that instant.
+    @discardableResult
+    public mutating func feed(_ edge: Edge, into presses: inout [Press]) -> Edge {
+        let taken = Edge(time: max(edge.time, horizon), pressed: edge.pressed)
+        process(upTo: taken.time, into: &presses)
+        line.record(taken)
+        horizon = taken.time
+        return taken
     }
 
     /// Processes every deadline up to and including `now`.

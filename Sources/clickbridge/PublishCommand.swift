@@ -29,7 +29,7 @@ struct Publish: AsyncParsableCommand {
                 print("registered \(deviceId) with claim code \(claimCode)")
             }
             let event = DeviceEventRequest(eventId: UUID().uuidString.lowercased(), clickType: click.rawValue,
-                                           reportedTime: WireTimestamp(secondsSinceEpoch: Date().timeIntervalSince1970).formatted,
+                                           reportedTime: WireTimestamp.now().formatted,
                                            remainingLife: remainingLife)
             let answer = try await oneClick.publishEvent(deviceId: deviceId, event)
             print("published \(event.clickType) for \(deviceId) at \(event.reportedTime) (event \(answer.eventId)\(answer.duplicate ? ", duplicate" : ""))")

@@ -1,6 +1,7 @@
 import Foundation
 import Lines
 import Presses
+import TestSupport
 import Testing
 @testable import Bridge
 
@@ -12,8 +13,8 @@ struct ActionsDaemonTests {
     func pressesRunTheirActions() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start()
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start()
         defer { receiver.stop() }
         let script = SimulatedButton(name: "b").wait(.milliseconds(50))
             .click(.milliseconds(80), bounce: 3).wait(.milliseconds(600))
@@ -31,7 +32,7 @@ struct ActionsDaemonTests {
                 on:
                   SINGLE: { exec: \(append) }
                   DOUBLE: { exec: \(append) }
-                  LONG: [ { exec: \(append) }, { webhook: { url: "\(base)/hook", secret: k } }, { exec: [/bin/false] } ]
+                  LONG: [ { exec: \(append) }, { webhook: { url: "\(url)", secret: k } }, { exec: [/bin/false] } ]
             """)
         let outbox = try Outbox(stateDir: dir)
         let sink = ScriptedSink()

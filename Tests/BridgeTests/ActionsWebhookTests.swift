@@ -8,11 +8,11 @@ import TestSupport
 struct ActionsWebhookTests {
     @Test("the receiver gets the payload and a valid signature; a 503 is retried; nothing is sent after success")
     func deliverySignatureRetry() async throws {
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start(answers: [503])
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start(answers: [503])
         defer { receiver.stop() }
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.05, cap: 30)))
-        let hook = WebhookAction(url: base + "/hook", headers: [.init(name: "Authorization", value: "Bearer t0ken")],
+        let hook = WebhookAction(url: url, headers: [.init(name: "Authorization", value: "Bearer t0ken")],
                                  secret: "s3cret", timeout: .seconds(5), retries: 3)
         let event = sampleEvent(click: .long)
         let outcome = await sender.send(hook, event: event)
@@ -60,11 +60,11 @@ struct ActionsWebhookTests {
 
     @Test("retries stop at the limit")
     func retryLimit() async throws {
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start(answers: [500, 502, 503, 504, 200])
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start(answers: [500, 502, 503, 504, 200])
         defer { receiver.stop() }
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
-        let outcome = await sender.send(WebhookAction(url: base + "/hook", retries: 2), event: sampleEvent())
+        let outcome = await sender.send(WebhookAction(url: url, retries: 2), event: sampleEvent())
         await sender.shutdown()
         #expect(!outcome.succeeded)
         #expect(outcome.attempts == 3)
@@ -74,11 +74,11 @@ struct ActionsWebhookTests {
 
     @Test("a 4xx is final: no retry")
     func clientErrorIsFinal() async throws {
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start(answers: [404])
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start(answers: [404])
         defer { receiver.stop() }
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
-        let outcome = await sender.send(WebhookAction(url: base + "/hook", method: "PUT", retries: 5), event: sampleEvent())
+        let outcome = await sender.send(WebhookAction(url: url, method: "PUT", retries: 5), event: sampleEvent())
         await sender.shutdown()
         #expect(outcome.attempts == 1)
         #expect(outcome.status == 404)
@@ -88,12 +88,12 @@ struct ActionsWebhookTests {
     @Test("connection errors are retried up to the limit, then reported")
     func refused() async throws {
         // A port that was just free: nothing listens there.
-        let receiver = WebhookReceiver()
-        let base = try await receiver.start()
+        let receiver = HTTPReceiver(path: "/hook")
+        let url = try await receiver.start()
         receiver.stop()
         try await Task.sleep(for: .milliseconds(100))
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
-        let outcome = await sender.send(WebhookAction(url: base + "/hook", timeout: .seconds(2), retries: 2), event: sampleEvent())
+        let outcome = await sender.send(WebhookAction(url: url, timeout: .seconds(2), retries: 2), event: sampleEvent())
         await sender.shutdown()
         #expect(!outcome.succeeded)
         #expect(outcome.attempts == 3)

@@ -2,33 +2,13 @@ import Foundation
 import Glibc
 import Lines
 import Presses
+import TestSupport
 import Testing
 @testable import Bridge
 
 /// `clickbridge claim` against a running `clickbridge run` with its embedded service, as a person
 /// would use them: two processes on one machine.
 @Suite(.serialized) struct ClaimCLITests {
-    struct Finished { var status: Int32; var out: String; var err: String }
-
-    func runToEnd(_ arguments: [String]) async throws -> Finished {
-        let binary = try #require(CrashTests.binary, "build clickbridge with the tests")
-        return try await offPool { try Self.blockingRun(binary, arguments) }
-    }
-
-    static func blockingRun(_ binary: String, _ arguments: [String]) throws -> Finished {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Finished(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
-
     @Test func claimWhileTheBridgePublishesAPressAndTimeoutWithoutOne() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
@@ -61,17 +41,17 @@ import Testing
         let url = try #require(endpoint)
         let credentials = dir + "/state/credentials"
 
-        let claimed = try await runToEnd(["claim", "G030PM0CLI000001", "--endpoint", url, "--credentials", credentials, "--profile", "owner", "--timeout", "30s"])
+        let claimed = try await ClickBridgeBinary.run(["claim", "G030PM0CLI000001", "--endpoint", url, "--credentials", credentials, "--profile", "owner", "--timeout", "30s"])
         #expect(claimed.status == 0, "\(claimed.err)")
         #expect(claimed.out.contains("CLAIMED"))
 
-        let waited = try await runToEnd(["claim", "G030PM0CLI000002", "--endpoint", url, "--credentials", credentials, "--profile", "owner", "--timeout", "2s"])
+        let waited = try await ClickBridgeBinary.run(["claim", "G030PM0CLI000002", "--endpoint", url, "--credentials", credentials, "--profile", "owner", "--timeout", "2s"])
         #expect(waited.status != 0)
         let message = waited.err.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!message.isEmpty && !message.contains("\n"), "one line: \(message)")
         #expect(message.lowercased().contains("press"), "\(message)")
 
-        let status = try await runToEnd(["status", "--config", dir + "/run.yaml"])
+        let status = try await ClickBridgeBinary.run(["status", "--config", dir + "/run.yaml"])
         #expect(status.status == 0, "\(status.err)")
         #expect(status.out.contains("G030PM0CLI000001  present  CLAIMED"), "\(status.out)")
         // `claim` initiated a claim on the second device a moment ago; it waits for a press.
@@ -89,28 +69,11 @@ import Testing
         defer { removeTemporaryDirectory(dir) }
         try "stateDir: \(dir)/state\nbuttons:\n  - deviceId: a1\n    gpio: { chip: gpiochip0, line: GPIO17, bias: sideways }\n"
             .write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
-        let result = try await runToEnd(["run", "--config", dir + "/bad.yaml"])
+        let result = try await ClickBridgeBinary.run(["run", "--config", dir + "/bad.yaml"])
         #expect(result.status == 78)
         let message = result.err.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(message == "clickbridge run: \(dir)/bad.yaml:4: buttons[0].gpio.bias: 'sideways' is not allowed; use pull-up, pull-down, disable or as-is")
         // Found before anything was created.
         #expect(!FileManager.default.fileExists(atPath: dir + "/state"))
     }
-}
-
-/// A loopback port that was free a moment ago (bound to port 0, read, released), so the daemon,
-/// `claim` and `status` can all be given the same fixed address.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    addr.sin_port = 0
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let ok = withUnsafeMutablePointer(to: &addr) { p in
-        p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-    }
-    try #require(ok)
-    return Int(UInt16(bigEndian: addr.sin_port))
 }

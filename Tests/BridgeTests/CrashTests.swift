@@ -3,45 +3,29 @@ import Foundation
 import Lines
 import OneClick
 import Presses
+import TestSupport
 import Testing
 @testable import Bridge
 
 /// `clickbridge run` as a real process, killed with SIGKILL and restarted on the same state dir.
 @Suite(.serialized) struct CrashTests {
-    /// The `clickbridge` binary built beside the test bundle (`swift build --build-tests` builds both).
-    static var binary: String? {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("clickbridge").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     /// Starts `clickbridge run`; its stdout lines arrive in `lines`, and with `logs` its stderr
     /// lines (swift-log's) in `logs`.
     func launch(config: String, lines: Collector<String>, logs: Collector<String>? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.binary, "build clickbridge with the tests"))
-        process.arguments = ["run", "--config", config]
         let pipe = Pipe()
-        process.standardOutput = pipe
         let buffer = LineBuffer()
         pipe.fileHandleForReading.readabilityHandler = { handle in
             for line in buffer.add(handle.availableData) { lines.add(line) }
         }
+        var standardError: Any = FileHandle.nullDevice
         if let logs {
             let errors = Pipe(), errorBuffer = LineBuffer()
-            process.standardError = errors
+            standardError = errors
             errors.fileHandleForReading.readabilityHandler = { handle in
                 for line in errorBuffer.add(handle.availableData) { logs.add(line) }
             }
-        } else {
-            process.standardError = FileHandle.nullDevice
         }
-        try process.run()
-        return process
+        return try ClickBridgeBinary.launch(["run", "--config", config], standardOutput: pipe, standardError: standardError)
     }
 
     @Test func killedWithQueuedPressesThenRestartedDeliversEachOnce() async throws {

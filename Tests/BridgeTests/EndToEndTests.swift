@@ -114,7 +114,7 @@ import Testing
         await first.shutdown()
         let outbox = try Outbox(stateDir: dir + "/bridge")
         for click in [ClickType.single, .double, .long] {
-            try outbox.enqueue(deviceId: "G030PM0DOWN00001", button: "b", clickType: click, reportedTime: ReportedTime.derive(decidedAt: Clocks.monotonicNow()))
+            try outbox.enqueue(deviceId: "G030PM0DOWN00001", button: "b", clickType: click, reportedTime: ReportedTime.derive(decidedAt: MonotonicClock.now()))
         }
         let sink = OneClickSink(client: try env.client(profile: "bridge"))
         let reports = Collector<Publisher.Report>()
@@ -167,7 +167,7 @@ import Testing
         let task = Task { await publisher.run() }
         defer { task.cancel() }
         let recorder = PressRecorder(outbox: outbox) { _, _ in publisher.wake() }
-        let now = Clocks.monotonicNow()
+        let now = MonotonicClock.now()
         recorder.record(Press(button: "b", clickType: .single, pressedAt: now, decidedAt: now), deviceId: "G030PM0CLAIM0001")
         let got = await reports.take(1)
         #expect(got.count == 1)

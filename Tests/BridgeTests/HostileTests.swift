@@ -3,6 +3,7 @@ import Glibc
 import Lines
 import OneClick
 import Presses
+import TestSupport
 import Testing
 @testable import Bridge
 
@@ -10,13 +11,6 @@ import Testing
 /// a configuration or credentials someone else controls, a YAML alias bomb, a closed stdout and
 /// a full disk. Each of these broke the daemon before the hardening.
 @Suite(.serialized) struct HostileTests {
-    typealias Finished = ClaimCLITests.Finished
-
-    func clickbridge(_ arguments: [String]) async throws -> Finished {
-        let binary = try #require(CrashTests.binary, "build clickbridge with the tests")
-        return try await offPool { try ClaimCLITests.blockingRun(binary, arguments) }
-    }
-
     /// A configuration with one trace button, in `dir`.
     func config(in dir: String, extra: String = "", mode: mode_t = 0o600) throws -> String {
         let trace = dir + "/t.trace"
@@ -35,7 +29,7 @@ import Testing
         let path = try config(in: dir)
         chown(path, 65534, 65534)  // nobody: mode 0600, but not ours
         for command in ["check", "run"] {
-            let r = try await clickbridge([command, "--config", path])
+            let r = try await ClickBridgeBinary.run([command, "--config", path])
             #expect(r.status == 78, "\(command): \(r.err)")
             #expect(r.err.contains("is owned by nobody, not by root") && r.err.contains("sudo chown root \(path)"), "\(r.err)")
         }
@@ -47,11 +41,11 @@ import Testing
         defer { removeTemporaryDirectory(dir) }
         let path = try config(in: dir)
         chmod(dir, 0o777)
-        let r = try await clickbridge(["run", "--config", path])
+        let r = try await ClickBridgeBinary.run(["run", "--config", path])
         #expect(r.status == 78)
         #expect(r.err.contains("which other users can write (mode 0777)") && r.err.contains("chmod o-w \(dir)"), "\(r.err)")
         chmod(dir, 0o1777)  // sticky, as /tmp: accepted
-        let sticky = try await clickbridge(["check", "--config", path])
+        let sticky = try await ClickBridgeBinary.run(["check", "--config", path])
         #expect(sticky.status == 0, "\(sticky.err)")
     }
 
@@ -62,10 +56,10 @@ import Testing
         let credentials = dir + "/credentials"
         try CredentialGenerator.defaultFile().write(path: credentials)
         chmod(credentials, mode)
-        let serve = try await clickbridge(["serve", "--listen", "127.0.0.1:0", "--state-dir", dir + "/service", "--credentials", credentials])
+        let serve = try await ClickBridgeBinary.run(["serve", "--listen", "127.0.0.1:0", "--state-dir", dir + "/service", "--credentials", credentials])
         #expect(serve.status != 0)
         #expect(serve.err.contains("readable by other users") && serve.err.contains("chmod 0640 \(credentials)"), "\(serve.err)")
-        let run = try await clickbridge(["run", "--config", try config(in: dir, extra: "credentials: \(credentials)\n")])
+        let run = try await ClickBridgeBinary.run(["run", "--config", try config(in: dir, extra: "credentials: \(credentials)\n")])
         #expect(run.status == 78, "\(run.err)")
         #expect(run.err.contains("readable by other users"), "\(run.err)")
     }
@@ -86,8 +80,8 @@ import Testing
         #expect(bomb.utf8.count == 583)
         let path = dir + "/bomb.yaml"
         try bomb.write(toFile: path, atomically: true, encoding: .utf8)
-        let binary = try #require(CrashTests.binary)
-        let r = try await offPool { try ClaimCLITests.blockingRun("/usr/bin/timeout", ["30", binary, "check", "--config", path]) }
+        let binary = try ClickBridgeBinary.required()
+        let r = try await offPool { try FinishedCommand.run("/usr/bin/timeout", ["30", binary, "check", "--config", path]) }
         #expect(r.status == 78, "\(r.err)")
         #expect(r.err == "clickbridge check: \(path):1: an anchor (&name) is not accepted here: anchors and aliases let a few bytes expand beyond any bound; write the value out in full\n")
     }
@@ -110,13 +104,8 @@ import Testing
               - deviceId: G030PM0HOSTILE02
                 trace: { file: \(dir)/clicks.trace }
             """.write(toFile: dir + "/run.yaml", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(CrashTests.binary))
-        process.arguments = ["run", "--config", dir + "/run.yaml"]
         let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ClickBridgeBinary.launch(["run", "--config", dir + "/run.yaml"], standardOutput: out)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         // As `head -1` does: one line, then the reading end is gone.
         let reader = out.fileHandleForReading
@@ -156,8 +145,8 @@ import Testing
         defer { removeTemporaryDirectory(dir) }
         let small = dir + "/small"
         try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        #expect(try await offPool { try ClaimCLITests.blockingRun("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", small]) }.status == 0)
-        defer { _ = try? ClaimCLITests.blockingRun("/bin/umount", ["-l", small]) }
+        #expect(try await offPool { try FinishedCommand.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", small]) }.status == 0)
+        defer { _ = try? FinishedCommand.run("/bin/umount", ["-l", small]) }
 
         // The service lives elsewhere, on a disk with room: only the bridge's disk fills up.
         let env = try await BridgeEnvironment.prepare(config: BridgeConfig(stateDir: dir + "/service", listen: "127.0.0.1:0", buttons: []))
@@ -191,7 +180,7 @@ import Testing
         var said = ""
         for _ in 0..<100 where !said.contains("disk full:") {
             try await Task.sleep(for: .milliseconds(100))
-            said = try await clickbridge(["status", "--config", config]).out
+            said = try await ClickBridgeBinary.run(["status", "--config", config]).out
         }
         #expect(said.contains("disk full:") && said.contains("waiting in memory since"), "\(said)")
         try FileManager.default.removeItem(atPath: filler)
@@ -229,8 +218,8 @@ import Testing
         let probe = FileManager.default.temporaryDirectory.appendingPathComponent("cb-mount-probe-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: probe) }
-        guard (try? ClaimCLITests.blockingRun("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe]))?.status == 0 else { return false }
-        _ = try? ClaimCLITests.blockingRun("/bin/umount", [probe])
+        guard (try? FinishedCommand.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe]))?.status == 0 else { return false }
+        _ = try? FinishedCommand.run("/bin/umount", [probe])
         return true
     }()
 }

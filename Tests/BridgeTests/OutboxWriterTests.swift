@@ -1,3 +1,4 @@
+import Lines
 import Presses
 import Synchronization
 import Testing
@@ -12,7 +13,7 @@ import Testing
         let recorder = PressRecorder(outbox: outbox) { _, _ in }
         let writer = OutboxWriter { press, deviceId in recorder.record(press, deviceId: deviceId) }
         let types: [ClickType] = [.single, .double, .long]
-        let now = Clocks.monotonicNow()
+        let now = MonotonicClock.now()
         // Submitted before the thread starts, and while it runs: both are committed.
         for i in 0..<3 { writer.submit(Press(button: "b", clickType: types[i], pressedAt: now, decidedAt: now), deviceId: "dev-\(i % 2)") }
         writer.start()

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Lines
 import OneClick
+import TestSupport
 import Testing
 @testable import Bridge
 
@@ -9,15 +10,13 @@ import Testing
 /// self-check, the refusals that must come before anything is written, and `status` for a
 /// person in the daemon's group.
 @Suite(.serialized) struct PiOwnerPathTests {
-    typealias Finished = ClaimCLITests.Finished
-
-    func clickbridge(_ arguments: [String], as account: Account? = nil) async throws -> Finished {
-        let binary = try #require(CrashTests.binary, "build clickbridge with the tests")
-        guard let account else { return try await offPool { try ClaimCLITests.blockingRun(binary, arguments) } }
+    func clickbridge(_ arguments: [String], as account: Account? = nil) async throws -> FinishedCommand {
+        guard let account else { return try await ClickBridgeBinary.run(arguments) }
+        let binary = try ClickBridgeBinary.required()
         // setpriv: the same binary as another user, with exactly the given groups.
         let groups = account.groups.isEmpty ? ["--clear-groups"] : ["--groups=\(account.groups.map(String.init).joined(separator: ","))"]
         return try await offPool {
-            try ClaimCLITests.blockingRun("/usr/bin/setpriv", ["--reuid=\(account.uid)", "--regid=\(account.gid)"] + groups + [binary] + arguments)
+            try FinishedCommand.run("/usr/bin/setpriv", ["--reuid=\(account.uid)", "--regid=\(account.gid)"] + groups + [binary] + arguments)
         }
     }
 
@@ -51,7 +50,7 @@ import Testing
     @Test func checkPassesTheShippedExampleAndCreatesNothing() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        let held = try PortHolder()
+        let held = try LoopbackSocket(listening: 1)
         let config = try exampleConfig(in: dir, listen: "127.0.0.1:\(held.port)")
         let r = try await clickbridge(["check", "--config", config])
         #expect(r.status == 0, "\(r.err)")
@@ -62,7 +61,7 @@ import Testing
             #expect(r.err.contains("warning: G030PM0123456789: GPIO chip /dev/gpiochip0 does not exist here (yet); run waits for it"))
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["clickbridge.yaml"])
-        held.close()
+        close(held.fd)
     }
 
     @Test(arguments: [
@@ -217,26 +216,4 @@ import Testing
         try #require(stat(path, &st) == 0)
         return st.st_gid
     }
-}
-
-/// A loopback port held open: proves a command did not bind it.
-final class PortHolder: @unchecked Sendable {
-    let fd: Int32
-    let port: Int
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && listen(fd, 1) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        try #require(ok)
-        port = Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    func close() { _ = Glibc.close(fd) }
 }

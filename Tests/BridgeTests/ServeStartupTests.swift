@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import OneClick
+import TestSupport
 import Testing
 @testable import Bridge
 
@@ -10,7 +11,7 @@ import Testing
 @Suite(.serialized) struct ServeStartupTests {
     let nobody = PiOwnerPathTests.Account(uid: 65534, gid: 65534, groups: [])
 
-    func serve(_ arguments: [String], as account: PiOwnerPathTests.Account? = nil) async throws -> ClaimCLITests.Finished {
+    func serve(_ arguments: [String], as account: PiOwnerPathTests.Account? = nil) async throws -> FinishedCommand {
         try await PiOwnerPathTests().clickbridge(["serve", "--listen", "127.0.0.1:0"] + arguments, as: account)
     }
 
@@ -32,7 +33,7 @@ import Testing
         return true
     }
 
-    func expectRefusal(_ r: ClaimCLITests.Finished, naming file: String, _ says: [String],
+    func expectRefusal(_ r: FinishedCommand, naming file: String, _ says: [String],
                        sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status != 0, sourceLocation: sourceLocation)
         let line = r.err.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -48,11 +48,3 @@ final class Box<V: Sendable>: Sendable {
     init(_ v: V) { m = Mutex(v) }
     func withLock<R: Sendable>(_ f: (inout V) -> R) -> R { m.withLock { f(&$0) } }
 }
-
-/// Runs blocking work (a child process's pipes, a blocking recv) on a thread of its own, so it does
-/// not hold one of the few threads of Swift's cooperative pool that the other tests need.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, Error>) in
-        Thread { c.resume(with: Result { try body() }) }.start()
-    }
-}

@@ -29,7 +29,7 @@ import Testing
         let id = newDeviceId()
         #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
-        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp(microseconds: ServiceClock.systemNow()).formatted)"}"#
+        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
         #expect(try await s.send("POST", "/devices/\(id)/events", body: event, profile: "bridge").status == 200)
 
         // In a member the handler ignores, and in one it reads.
@@ -66,7 +66,7 @@ import Testing
         let label = "arn%3Aaws%3Aiot1click%3Aus-east-1%3A111122223333%3Adevices%2F\(id)"
         let cases: [(String, String, String, String)] = [
             ("PUT", "/devices/\(id)/registration", #"{"type":"butt@n"}"#, "bridge"),
-            ("POST", "/devices/\(id)/events", #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp(microseconds: ServiceClock.systemNow()).formatted)","note":"@"}"#, "bridge"),
+            ("POST", "/devices/\(id)/events", #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)","note":"@"}"#, "bridge"),
             ("PUT", "/devices/\(id)/state", #"{"enabled":false,"x":"@"}"#, "owner"),
             ("POST", "/devices/\(id)/methods", #"{"deviceMethodParameters":"@"}"#, "owner"),
             ("POST", "/tags/\(label)", #"{"tags":{"k":"@"}}"#, "owner"),

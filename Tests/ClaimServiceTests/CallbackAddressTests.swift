@@ -1,6 +1,7 @@
 import Foundation
 import OneClick
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -126,7 +127,7 @@ struct CallbackAddressTests {
 
     @Test("a host name that resolves to loopback (localhost) is refused at delivery: dead at once with the reason, nothing sent")
     func nameRefusedAtDelivery() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start().replacingOccurrences(of: "127.0.0.1", with: "localhost")
         defer { receiver.stop() }
         let h = try Harness { $0.callbackPolicy = CallbackDeliveryTests.quick }
@@ -160,7 +161,7 @@ struct CallbackAddressTests {
 
     @Test("with allowPrivateCallbacks, the same name is delivered")
     func nameAllowedAtDelivery() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start().replacingOccurrences(of: "127.0.0.1", with: "localhost")
         defer { receiver.stop() }
         let h = try Harness(configure: CallbackDeliveryTests.loopback)
@@ -179,7 +180,7 @@ struct CallbackAddressTests {
 
     @Test("a private callback stored while allowed is refused at delivery once the allowance is gone")
     func storedThenDisallowed() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start()
         defer { receiver.stop() }
         let directory = temporaryDirectory()
@@ -207,10 +208,10 @@ struct CallbackAddressTests {
 
     @Test("a redirect is not followed, even to an allowed address: the delivery is dead with the 302")
     func redirectRefused() async throws {
-        let target = CallbackReceiver()
+        let target = HTTPReceiver(path: "/callback")
         let targetURL = try await target.start()
         defer { target.stop() }
-        let redirecting = CallbackReceiver()
+        let redirecting = HTTPReceiver(path: "/callback")
         let url = try await redirecting.start(answers: [.redirect(targetURL)])
         defer { redirecting.stop() }
         let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url)
@@ -226,7 +227,7 @@ struct CallbackAddressTests {
 
     @Test("the request goes to the address that was checked: the name is looked up once per attempt, never again by the HTTP client")
     func deliveryPinnedToCheckedAddress() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let port = try #require(URL(string: try await receiver.start())?.port)
         defer { receiver.stop() }
         // A name no resolver knows; this test's resolver says it is 127.0.0.1, and its policy

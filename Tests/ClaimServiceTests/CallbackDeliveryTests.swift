@@ -1,5 +1,6 @@
 import Foundation
 import OneClick
+import TestSupport
 import Testing
 import TestSupport
 
@@ -20,7 +21,7 @@ struct CallbackDeliveryTests {
 
     @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload")
     func deliversInOrder() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start()
         defer { receiver.stop() }
         let h = try Harness(configure: Self.loopback)
@@ -85,7 +86,7 @@ struct CallbackDeliveryTests {
 
     @Test("no callback for a disabled device, an unclaimed device, a duplicate event, or a device without one; re-enabled, it fires again")
     func onlyClaimedEnabledNewEvents() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start()
         defer { receiver.stop() }
         let h = try Harness(configure: Self.loopback)
@@ -132,7 +133,7 @@ struct CallbackDeliveryTests {
 
     @Test("a 503 is retried; after the 200 nothing is sent again, and the record says delivered on attempt 2")
     func retriedAfter503() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start(answers: [.status(503)])
         defer { receiver.stop() }
         let (h, id) = try await Self.claimedWithCallback(url)
@@ -157,7 +158,7 @@ struct CallbackDeliveryTests {
 
     @Test("a 400 is dead at once, and the next event is still delivered")
     func deadOn400() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start(answers: [.status(400)])
         defer { receiver.stop() }
         let (h, id) = try await Self.claimedWithCallback(url)
@@ -181,7 +182,7 @@ struct CallbackDeliveryTests {
 
     @Test("retries stop at the limit: the delivery is dead, and the next one goes through")
     func deadAtRetryLimit() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start(answers: [.status(500), .status(429), .status(502)])
         defer { receiver.stop() }
         var policy = Self.quick
@@ -203,10 +204,10 @@ struct CallbackDeliveryTests {
 
     @Test("a slow callback holds neither ingest nor another device's deliveries")
     func slowCallbackBlocksNothing() async throws {
-        let slow = CallbackReceiver()
+        let slow = HTTPReceiver(path: "/callback")
         let slowURL = try await slow.start(answers: [.hold])
         defer { slow.stop() }
-        let fast = CallbackReceiver()
+        let fast = HTTPReceiver(path: "/callback")
         let fastURL = try await fast.start()
         defer { fast.stop() }
         let h = try Harness(configure: Self.loopback)
@@ -243,7 +244,7 @@ struct CallbackDeliveryTests {
     @Test("an unreachable callback (closed port) is acknowledged at ingest, retried, then dead")
     func unreachableCallback() async throws {
         // A port that was just free: nothing listens on it.
-        let closed = CallbackReceiver()
+        let closed = HTTPReceiver(path: "/callback")
         let url = try await closed.start()
         closed.stop()
         try await Task.sleep(for: .milliseconds(100))
@@ -276,7 +277,7 @@ struct CallbackDeliveryTests {
 
     @Test("a delivery left pending is delivered by the next service started on the same state directory")
     func resumesAfterRestart() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start()
         defer { receiver.stop() }
         let directory = temporaryDirectory()
@@ -309,7 +310,7 @@ struct CallbackDeliveryTests {
 
     @Test("shutdown interrupts a delivery in flight without counting it: it stays pending for the next start")
     func shutdownLeavesItPending() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start(answers: [.hold])
         defer { receiver.stop() }
         let directory = temporaryDirectory()

@@ -1,5 +1,6 @@
 import Foundation
 import OneClick
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -14,40 +15,9 @@ import Glibc
 /// Spawns the `clickbridge` binary built next to the test executable (`swift build --build-tests`
 /// builds both).
 @Suite struct CrashSafetyTests {
-    static func binary() -> String? {
-        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        // The test executable may sit inside an .xctest bundle directory.
-        while dir.path != "/" {
-            let candidate = dir.appendingPathComponent("clickbridge").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            if dir.lastPathComponent == "debug" || dir.lastPathComponent == "release" { break }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    static func serve(_ binary: String, directory: String, port: Int) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state", "--credentials", directory + "/credentials"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+    static func serve(directory: String, port: Int) throws -> Process {
+        try ClickBridgeBinary.launch(["serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state",
+                                      "--credentials", directory + "/credentials"])
     }
 
     static func waitUntilListening(_ s: LiveService, _ process: Process) async throws {
@@ -60,20 +30,16 @@ import Glibc
     }
 
     @Test func acknowledgedEventSurvivesKill9() async throws {
-        guard let binary = Self.binary() else {
-            Issue.record("the clickbridge binary is not next to the test executable: run `swift build --build-tests` first")
-            return
-        }
         let directory = temporaryDirectory()
         let credentials = try LiveService.writeCredentials(in: directory)
-        let port = Self.freePort()
+        let port = try freePort()
         let s = LiveService(server: nil, port: port, credentials: credentials, directory: directory)
-        var process = try Self.serve(binary, directory: directory, port: port)
+        var process = try Self.serve(directory: directory, port: port)
         try await Self.waitUntilListening(s, process)
         let id = newDeviceId()
         #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
-        let now = WireTimestamp(microseconds: ServiceClock.systemNow()).formatted
+        let now = WireTimestamp.now().formatted
         let claimPress = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(now)"}"#
         #expect(try await s.send("POST", "/devices/\(id)/events", body: claimPress, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/finalize-claim", body: "{}").status == 200)
@@ -85,7 +51,7 @@ import Glibc
         #expect(ack.status == 200)
         #expect(ack.json["duplicate"] as? Bool == false)
 
-        process = try Self.serve(binary, directory: directory, port: port)
+        process = try Self.serve(directory: directory, port: port)
         defer { process.terminate(); process.waitUntilExit() }
         try await Self.waitUntilListening(s, process)
         let listed = try await s.send("GET", "/devices/\(id)/events", query: "fromTimeStamp=2018-01-01T00%3A00%3A00Z&toTimeStamp=2100-01-01T00%3A00%3A00Z")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OneClick
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -50,7 +51,7 @@ import Testing
 
     @Test("the same id on two claimed devices with callbacks: both are queued and delivered")
     func bothCallbacksAreDelivered() async throws {
-        let receiver = CallbackReceiver()
+        let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start()
         defer { receiver.stop() }
         let (h, first) = try await CallbackDeliveryTests.claimedWithCallback(url)

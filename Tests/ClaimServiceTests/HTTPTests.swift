@@ -16,7 +16,7 @@ import Testing
     }
 
     func press(_ s: LiveService, _ id: String, profile: String = "bridge") async throws {
-        let body = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp(microseconds: ServiceClock.systemNow()).formatted)","remainingLife":88.5}"#
+        let body = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)","remainingLife":88.5}"#
         let r = try await s.send("POST", "/devices/\(id)/events", body: body, profile: profile)
         #expect(r.status == 200, "\(r.body)")
         #expect(r.json["duplicate"] as? Bool == false)

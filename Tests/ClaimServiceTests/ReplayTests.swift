@@ -31,7 +31,7 @@ import Testing
         let id = newDeviceId()
         #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
-        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp(microseconds: ServiceClock.systemNow()).formatted)"}"#
+        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
         #expect(try await s.send("POST", "/devices/\(id)/events", body: event, profile: "bridge").status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/finalize-claim", body: "{}").status == 200)
         return id
@@ -103,7 +103,7 @@ import Testing
         #expect(view.status == 200)
         #expect(view.json["claimCode"] == nil)   // the replay did not set its claim code again
 
-        let body = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp(microseconds: ServiceClock.systemNow()).formatted)"}"#
+        let body = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
         let event = try s.prepare("POST", "/devices/\(id)/events", body: body, profile: "bridge", sdk: nil)
         #expect(try await s.deliver(event).json["duplicate"] as? Bool == false)
         let resent = try await s.deliver(event)

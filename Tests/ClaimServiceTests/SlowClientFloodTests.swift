@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import OneClick
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -21,25 +22,18 @@ import Glibc
     static let closeLimit: Duration = .seconds(60)
 
     @Test func twoThousandSlowConnectionsUnderUlimit1024() async throws {
-        guard let binary = CrashSafetyTests.binary() else {
-            Issue.record("the clickbridge binary is not next to the test executable: run `swift build --build-tests` first")
-            return
-        }
+        let binary = try ClickBridgeBinary.required()
         // This process holds the 2,000 client ends itself.
         try Self.ensureDescriptors(Self.slowConnections + 512)
         let directory = temporaryDirectory()
         let credentials = try LiveService.writeCredentials(in: directory)
-        let port = CrashSafetyTests.freePort()
+        let port = try freePort()
         let log = directory + "/serve.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", binary,
-                             "serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state",
-                             "--credentials", directory + "/credentials"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try process.run()
+        let process = try launchProcess("/bin/sh", ["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", binary,
+                                                    "serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state",
+                                                    "--credentials", directory + "/credentials"],
+                                        standardError: try FileHandle(forWritingTo: URL(fileURLWithPath: log)))
         defer {
             process.terminate()
             process.waitUntilExit()

@@ -43,7 +43,7 @@ import Testing
 
     func registration(_ core: ClaimServiceCore, _ id: String) async throws -> DeviceRegistrationStatus {
         let reply = try await core.handle(.describeRegistration(deviceId: id), OperationInput(
-            caller: bridgeA, query: QueryParameters(pairs: []), body: [], now: ServiceClock.systemNow()))
+            caller: bridgeA, query: QueryParameters(pairs: []), body: [], now: WireTimestamp.now().microseconds))
         return try JSONDecoder().decode(DeviceRegistrationStatus.self, from: Data(reply.body ?? []))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 import TestSupport
 @testable import OneClick
@@ -131,7 +132,7 @@ struct ClientErrorTests {
     }
 
     @Test func connectionErrorsAreRetriedThenReported() async throws {
-        let endpoint = "http://127.0.0.1:\(LoopbackHTTPServer.refusingPort())"
+        let endpoint = "http://127.0.0.1:\(try freePort())"
         let client = try OneClickClient(endpoint: endpoint, credentials: Self.credentials, retry: Self.fast)
         do {
             _ = try await client.describeDevice(deviceId: "G1")

@@ -8,7 +8,7 @@ import Testing
     // MARK: generators
 
     /// Timing in whole milliseconds, so random edges often land exactly on deadlines.
-    static func randomTiming(_ rng: inout SeededRandom) -> PressTiming {
+    static func randomTiming(_ rng: inout SplitMix64) -> PressTiming {
         PressTiming(
             debounce: .milliseconds(rng.int(0...30)),
             long: .milliseconds(rng.chance(0.1) ? rng.int(0...40) : rng.int(200...2000)),
@@ -16,7 +16,7 @@ import Testing
     }
 
     /// A gap between changes, biased towards the boundaries of the semantics.
-    static func interval(_ rng: inout SeededRandom, timing: PressTiming, minimum: Int64) -> Int64 {
+    static func interval(_ rng: inout SplitMix64, timing: PressTiming, minimum: Int64) -> Int64 {
         let long = timing.long.nanoseconds
         let window = timing.doubleWindow.nanoseconds
         let value: Int64
@@ -30,7 +30,7 @@ import Testing
     }
 
     /// A clean script: alternating changes, each at least `minimumGap` after the previous one.
-    static func cleanScript(_ rng: inout SeededRandom, timing: PressTiming, initiallyPressed: Bool,
+    static func cleanScript(_ rng: inout SplitMix64, timing: PressTiming, initiallyPressed: Bool,
                             minimumGap: Int64, count: Int) -> [Edge] {
         var time: Int64 = rng.int(0...100) * 1_000_000
         var pressed = !initiallyPressed
@@ -45,7 +45,7 @@ import Testing
 
     /// Adds a bounce burst after each change: toggles within `maxBurst` nanoseconds of it,
     /// ending at the change's level.
-    static func bounced(_ clean: [Edge], _ rng: inout SeededRandom, maxBurst: Int64) -> [Edge] {
+    static func bounced(_ clean: [Edge], _ rng: inout SplitMix64, maxBurst: Int64) -> [Edge] {
         var result: [Edge] = []
         for edge in clean {
             result.append(edge)
@@ -63,7 +63,7 @@ import Testing
 
     /// Adds glitches shorter than debounce, each isolated: at least `debounce` after the end of
     /// the previous burst and ending at least `debounce` before the next edge.
-    static func glitched(_ script: [Edge], _ rng: inout SeededRandom, debounce: Int64, maxGlitch: Int64,
+    static func glitched(_ script: [Edge], _ rng: inout SplitMix64, debounce: Int64, maxGlitch: Int64,
                          initiallyPressed: Bool) -> [Edge] {
         var result: [Edge] = []
         var level = initiallyPressed
@@ -86,7 +86,7 @@ import Testing
     }
 
     /// Arbitrary edges: bursts, repeats, simultaneous edges, gaps near the deadlines.
-    static func arbitraryScript(_ rng: inout SeededRandom, timing: PressTiming, count: Int) -> [Edge] {
+    static func arbitraryScript(_ rng: inout SplitMix64, timing: PressTiming, count: Int) -> [Edge] {
         var time: Int64 = rng.int(0...50) * 1_000_000
         var pressed = rng.chance(0.5)
         var result: [Edge] = []
@@ -111,7 +111,7 @@ import Testing
 
     @Test func bounceShorterThanDebounceNeverChangesTheClassification() {
         for seed in 1...Self.cases {
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             let debounceMs = rng.int(2...30)
             var timing = Self.randomTiming(&rng)
             timing.debounce = .milliseconds(debounceMs)
@@ -133,7 +133,7 @@ import Testing
 
     @Test func aGlitchShorterThanDebounceNeverChangesTheClassification() {
         for seed in 1...Self.cases {
-            var rng = SeededRandom(seed: seed &+ 1_000_000)
+            var rng = SplitMix64(seed: seed &+ 1_000_000)
             let debounceMs = rng.int(2...30)
             var timing = Self.randomTiming(&rng)
             timing.debounce = .milliseconds(debounceMs)
@@ -157,7 +157,7 @@ import Testing
 
     @Test func liveTicksAtAnyInstantsGiveTheSameResultAsReplay() {
         for seed in 1...Self.cases {
-            var rng = SeededRandom(seed: seed &+ 2_000_000)
+            var rng = SplitMix64(seed: seed &+ 2_000_000)
             let timing = Self.randomTiming(&rng)
             let held = rng.chance(0.2)
             let script = Self.arbitraryScript(&rng, timing: timing, count: Int(rng.int(0...40)))
@@ -190,7 +190,7 @@ import Testing
 
     @Test func finishCutsReplayAtItsInstantAndDecidesAtMostOnePendingPress() {
         for seed in 1...Self.cases {
-            var rng = SeededRandom(seed: seed &+ 4_000_000)
+            var rng = SplitMix64(seed: seed &+ 4_000_000)
             let timing = Self.randomTiming(&rng)
             let held = rng.chance(0.2)
             let script = Self.arbitraryScript(&rng, timing: timing, count: Int(rng.int(0...40)))
@@ -213,7 +213,7 @@ import Testing
 
     @Test func theDetectorAgreesWithTheReferenceModel() {
         for seed in 1...Self.cases {
-            var rng = SeededRandom(seed: seed &+ 3_000_000)
+            var rng = SplitMix64(seed: seed &+ 3_000_000)
             let timing = Self.randomTiming(&rng)
             let held = rng.chance(0.2)
             let script = Self.arbitraryScript(&rng, timing: timing, count: Int(rng.int(0...60)))

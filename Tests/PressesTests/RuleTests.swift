@@ -152,10 +152,10 @@ import Presses
     @Test func anEdgeOlderThanWhatWasProcessedCountsAsNow() {
         var detector = PressDetector(button: "b")
         var presses: [Press] = []
-        detector.feed(Edge(time: ms(0), pressed: true), into: &presses)
+        #expect(detector.feed(Edge(time: ms(0), pressed: true), into: &presses) == Edge(time: ms(0), pressed: true))
         detector.advance(to: ms(100), into: &presses)
-        // Out of order: treated as a release at 100.
-        detector.feed(Edge(time: ms(50), pressed: false), into: &presses)
+        // Out of order: treated, and returned, as a release at 100.
+        #expect(detector.feed(Edge(time: ms(50), pressed: false), into: &presses) == Edge(time: ms(100), pressed: false))
         detector.advance(to: farFuture, into: &presses)
         #expect(presses == [press(.single, 0, 500)])
     }

@@ -4,8 +4,8 @@ import Presses
 
 /// Runs each button's actions for the presses committed to the outbox.
 ///
-/// - `submit` never blocks: the event loop calls it right after the outbox commit, and detection,
-///   other buttons and publishing never wait for an action.
+/// - `submit` never blocks: the outbox writer thread calls it right after the commit, and
+///   detection, other buttons and publishing never wait for an action.
 /// - Each button has its own lane: its presses start in the order they happened, at most
 ///   `maxConcurrentPresses` of them at once, so a hanging command slows nothing but itself
 ///   until its timeout.
@@ -50,9 +50,6 @@ public final class ActionDispatcher: Sendable {
         self.observer = observer
         self.onExecStart = onExecStart
     }
-
-    /// Whether any button has actions (the daemon skips the dispatcher otherwise).
-    public var isEmpty: Bool { lanes.isEmpty }
 
     /// Queues a committed press for its button's actions; returns at once.
     public func submit(_ event: ActionEvent) {

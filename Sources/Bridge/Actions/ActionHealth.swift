@@ -17,7 +17,7 @@ public final class ActionHealth: Sendable {
     }
 
     public func record(_ event: ActionEvent, index: Int, action: Action, ok: Bool, result: String,
-                       now: Double = Date().timeIntervalSince1970) {
+                       now: Double = WireTimestamp.now().secondsSinceEpoch) {
         // The file is written under the lock: two actions finishing at once must not have the
         // older snapshot land last.
         records.withLock { records in

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Lines
 import Presses
 
 /// Runs exec actions. Each run blocks one dedicated thread in poll() on the command's output and
@@ -26,7 +27,7 @@ public enum ExecRunner {
 
     static func runBlocking(_ action: ExecAction, environment: [(String, String)], stdin: [UInt8],
                             onStart: (@Sendable (pid_t) -> Void)?) -> ExecOutcome {
-        let start = monotonicNanos()
+        let start = MonotonicClock.now().nanoseconds
         let child: ChildProcess
         do {
             child = try ChildProcess.spawn(argv: action.argv, environment: environment, stdin: stdin)
@@ -44,18 +45,18 @@ public enum ExecRunner {
         while true {
             var fds = [pollfd(fd: exit.fd, events: Int16(POLLIN), revents: 0)]
             if let output { fds.append(pollfd(fd: output, events: Int16(POLLIN), revents: 0)) }
-            let wait = phase == 2 ? -1 : Int32(clamping: max(0, (deadline - monotonicNanos() + 999_999) / 1_000_000))
+            let wait = phase == 2 ? -1 : Int32(clamping: max(0, (deadline - MonotonicClock.now().nanoseconds + 999_999) / 1_000_000))
             if poll(&fds, nfds_t(fds.count), wait) < 0 && errno != EINTR { break }
             if fds.count > 1, fds[1].revents != 0, !tail.read(from: fds[1].fd) {
                 close(fds[1].fd)
                 output = nil
             }
             if fds[0].revents != 0 { break }
-            guard phase < 2, monotonicNanos() >= deadline else { continue }
+            guard phase < 2, MonotonicClock.now().nanoseconds >= deadline else { continue }
             // Negative pid: the whole process group the command started.
             if phase == 0 {
                 kill(-child.pid, SIGTERM)
-                deadline = monotonicNanos() + ExecAction.killGrace.nanoseconds
+                deadline = MonotonicClock.now().nanoseconds + ExecAction.killGrace.nanoseconds
             } else {
                 kill(-child.pid, SIGKILL)
             }
@@ -72,7 +73,7 @@ public enum ExecRunner {
             _ = fcntl(output, F_SETFL, O_NONBLOCK)
             while tail.read(from: output) {}
         }
-        let seconds = Double(monotonicNanos() - start) / 1e9
+        let seconds = Double(MonotonicClock.now().nanoseconds - start) / 1e9
         let ending: ExecOutcome.Ending
         if phase > 0 {
             ending = .timedOut
@@ -82,12 +83,6 @@ public enum ExecRunner {
             ending = .signaled(status & 0x7f)
         }
         return ExecOutcome(ending: ending, outputTail: tail.text, seconds: seconds)
-    }
-
-    static func monotonicNanos() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 }
 

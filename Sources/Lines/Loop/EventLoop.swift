@@ -23,7 +23,6 @@ public final class EventLoop: @unchecked Sendable {
 
     private var slots: [Slot] = []
     private var detectors: [PressDetector] = []
-    private var floors: [Timestamp?] = []  // per button: the latest time fed or advanced to
     private var timings: [PressTiming] = []
     /// Names of all buttons, in the order their sources were added.
     public private(set) var buttons: [String] = []
@@ -77,7 +76,6 @@ public final class EventLoop: @unchecked Sendable {
         defer { closeAll() }
 
         detectors = []
-        floors = Array(repeating: nil, count: buttons.count)
         for slot in slots {
             let held = slot.source.heldAtStart
             for (i, name) in slot.source.buttons.enumerated() {
@@ -116,7 +114,7 @@ public final class EventLoop: @unchecked Sendable {
         advanceAll(to: now, presses: &presses)
         for b in detectors.indices {
             presses.removeAll(keepingCapacity: true)
-            detectors[b].finish(at: max(now, floors[b] ?? now), into: &presses)
+            detectors[b].finish(at: now, into: &presses)
             for p in presses { handler(.press(button: b, p)) }
         }
     }
@@ -134,9 +132,7 @@ public final class EventLoop: @unchecked Sendable {
         for b in detectors.indices {
             guard let deadline = detectors[b].nextDeadline, deadline <= now else { continue }
             presses.removeAll(keepingCapacity: true)
-            let instant = max(now, floors[b] ?? now)
-            detectors[b].advance(to: instant, into: &presses)
-            floors[b] = instant
+            detectors[b].advance(to: now, into: &presses)
             for p in presses { handler(.press(button: b, p)) }
         }
     }
@@ -149,14 +145,11 @@ public final class EventLoop: @unchecked Sendable {
         let first = slots[index].firstButton
         for se in output.edges {
             let b = first + se.button
-            var edge = se.edge
-            // The detector needs non-decreasing times; an edge stamped before an instant it was
-            // already advanced to (a race of microseconds) is taken as happening at that instant.
-            if let floor = floors[b], edge.time < floor { edge.time = floor }
-            floors[b] = edge.time
-            handler(.edge(button: b, edge))
             presses.removeAll(keepingCapacity: true)
-            detectors[b].feed(edge, into: &presses)
+            // An edge stamped before an instant its detector already reached (a race of
+            // microseconds) is taken, and reported, as happening at that instant.
+            let edge = detectors[b].feed(se.edge, into: &presses)
+            handler(.edge(button: b, edge))
             for p in presses { handler(.press(button: b, p)) }
         }
         slots[index].finished = slots[index].source.isFinished

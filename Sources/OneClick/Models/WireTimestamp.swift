@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// ISO-8601 timestamps as the wire carries them, held as microseconds since the Unix epoch (UTC).
 ///
 /// Parsing accepts what botocore sends (`2018-01-01T00:00:00Z`, `2018-01-01T12:00:00.123000Z`)
@@ -17,6 +23,13 @@ public struct WireTimestamp: Sendable, Hashable, Comparable {
     public var secondsSinceEpoch: Double { Double(microseconds) / 1_000_000 }
 
     public static func < (a: Self, b: Self) -> Bool { a.microseconds < b.microseconds }
+
+    /// The wall clock (CLOCK_REALTIME) now: where the service and the bridge read it.
+    public static func now() -> WireTimestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return WireTimestamp(microseconds: Int64(ts.tv_sec) * 1_000_000 + Int64(ts.tv_nsec) / 1000)
+    }
 
     /// Returns nil for anything that is not a valid date and time.
     public init?(_ text: some StringProtocol) {
