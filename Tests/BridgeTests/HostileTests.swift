@@ -91,8 +91,9 @@ import Testing
     @Test func runOutlivesItsClosedStdout() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        // Time to claim the device first: only events after the claim began are its owner's.
-        var script = SimulatedButton(name: "b").wait(.seconds(3))
+        // Time to claim the device first: only events after the claim began are its owner's. Ample
+        // time, as this process may be slow to start on a loaded machine: 3 s were sometimes too few.
+        var script = SimulatedButton(name: "b").wait(.seconds(12))
         for _ in 0..<3 { script = script.click(bounce: 1).wait(.milliseconds(700)) }
         try NativeTraceWriter.document(script.trace).write(toFile: dir + "/clicks.trace", atomically: true, encoding: .utf8)
         let endpoint = "http://127.0.0.1:\(try freePort())"
@@ -119,14 +120,14 @@ import Testing
 
         let owner = try OneClickClient(endpoint: endpoint, credentials: ClientCredentials.load(path: dir + "/state/credentials", profile: "owner"))
         var claimed = false
-        for _ in 0..<50 where !claimed {
+        for _ in 0..<100 where !claimed {
             claimed = ((try? await owner.claimDevicesByClaimCode("C-HOSTILE0000001"))?.total ?? 0) == 1
             if !claimed { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(claimed)
         // The three clicks are decided, committed and published while stdout is closed.
         var events = 0
-        for _ in 0..<100 where events < 3 && process.isRunning {
+        for _ in 0..<300 where events < 3 && process.isRunning {
             try await Task.sleep(for: .milliseconds(100))
             events = (try? await owner.listDeviceEvents(deviceId: "G030PM0HOSTILE02", from: Date(timeIntervalSinceNow: -600), to: Date(timeIntervalSinceNow: 60)))?.events?.count ?? 0
         }
