@@ -15,14 +15,14 @@ import Testing
         let pipe = Pipe()
         let buffer = LineBuffer()
         pipe.fileHandleForReading.readabilityHandler = { handle in
-            for line in buffer.add(handle.availableData) { lines.add(line) }
+            for line in buffer.add(readChunk(handle.fileDescriptor)) { lines.add(line) }
         }
         var standardError: Any = FileHandle.nullDevice
         if let logs {
             let errors = Pipe(), errorBuffer = LineBuffer()
             standardError = errors
             errors.fileHandleForReading.readabilityHandler = { handle in
-                for line in errorBuffer.add(handle.availableData) { logs.add(line) }
+                for line in errorBuffer.add(readChunk(handle.fileDescriptor)) { logs.add(line) }
             }
         }
         return try ClickBridgeBinary.launch(["run", "--config", config], standardOutput: pipe, standardError: standardError)

@@ -91,9 +91,10 @@ import Testing
     @Test func runOutlivesItsClosedStdout() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        // Time to claim the device first: only events after the claim began are its owner's. Ample
-        // time, as this process may be slow to start on a loaded machine: 3 s were sometimes too few.
-        var script = SimulatedButton(name: "b").wait(.seconds(12))
+        // Time to claim the device first: only events after the claim began are its owner's. A
+        // replay starts at its first edge, so a 2 ms glitch (debounced away) comes first and the
+        // clicks 8 s after it.
+        var script = SimulatedButton(name: "b").glitch().wait(.seconds(8))
         for _ in 0..<3 { script = script.click(bounce: 1).wait(.milliseconds(700)) }
         try NativeTraceWriter.document(script.trace).write(toFile: dir + "/clicks.trace", atomically: true, encoding: .utf8)
         let endpoint = "http://127.0.0.1:\(try freePort())"
@@ -112,7 +113,7 @@ import Testing
         let reader = out.fileHandleForReading
         var first = Data()
         while !first.contains(10) {
-            let chunk = try await offPool { reader.availableData }
+            let chunk = try await offPool { readChunk(reader.fileDescriptor) }
             if chunk.isEmpty { break }
             first.append(chunk)
         }

@@ -18,8 +18,8 @@ public struct FinishedCommand: Sendable {
         process.standardError = err
         try process.run()
         // Read both to the end before waiting: a child that fills a pipe would never exit.
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = readToEnd(out.fileHandleForReading.fileDescriptor)
+        let e = readToEnd(err.fileHandleForReading.fileDescriptor)
         process.waitUntilExit()
         return FinishedCommand(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self),
                                err: String(decoding: e, as: UTF8.self))
