@@ -41,7 +41,7 @@ public final class GPIOSource: LineSource, @unchecked Sendable {
         } catch where config.waitForLine && error.isMissing {
             chipPath = ""
             offset = -1
-            buttons = [config.name ?? (config.chip.map { "\(lastComponent($0)):\(config.line)" } ?? config.line)]
+            buttons = [config.name ?? (config.chip.map { "\(DevicePaths.lastComponent($0)):\(config.line)" } ?? config.line)]
             heldAtStart = [false]
             watch = try DirectoryWatch(for: Self.watchTarget(config))
         }
@@ -115,12 +115,8 @@ public final class GPIOSource: LineSource, @unchecked Sendable {
         output.notices.append(.appeared("GPIO line \(buttons[0]) is available (offset \(line.offset) of \(line.chipPath))"))
     }
 
-    /// The path whose directory to watch: the chip's node when the spec names one, else /dev.
+    /// The path whose directory to watch: the chip's node when the spec names one, else any chip.
     private static func watchTarget(_ config: GPIOLineConfig) -> String {
-        guard let chip = config.chip else { return "/dev/gpiochip" }
-        if chip.contains("/") { return chip }
-        if let n = Int(chip) { return "/dev/gpiochip\(n)" }
-        if chip.hasPrefix("gpiochip") { return "/dev/" + chip }
-        return "/dev/gpiochip"  // a label: any new chip may be it
+        GPIOChipResolver.awaitedPath(of: config.chip)
     }
 }
