@@ -30,20 +30,10 @@ public struct ButtonWiring: Sendable {
         switch button.source {
         case .gpio(var config):
             config.name = button.name
-            let frozen = config
-            let awaiting = AwaitingSource(buttons: [button.name], what: "\(button.deviceId) (\(SourcePresence.describe(button.source)))",
-                                          directory: "/dev", open: { () throws(LineError) -> any LineSource in try GPIOSource(frozen) })
-            if let reason = awaiting.start() {
-                waiting.append("\(button.deviceId): \(reason); waiting for it to appear")
-            }
-            return awaiting
+            return try awaiting(GPIOSource.awaiting(config), button: button)
         case .evdev(var config):
             config.names = config.keys.count == 1 ? [button.name] : config.keys.map { "\(button.name):\(EvdevKey.name($0))" }
-            let source = try EvdevSource(config)
-            if !source.isPresent {
-                waiting.append("\(button.deviceId): input device \(config.device) does not exist yet; waiting for it to appear")
-            }
-            return source
+            return try awaiting(EvdevSource.awaiting(config), button: button)
         case .trace(let file, let options):
             var trace: Trace
             do throws(TraceFileError) {
@@ -59,5 +49,12 @@ public struct ButtonWiring: Sendable {
             simulated[button.deviceId] = source
             return source
         }
+    }
+
+    private mutating func awaiting(_ source: AwaitingSource, button: ButtonConfig) -> AwaitingSource {
+        if let reason = source.waitingReason {
+            waiting.append("\(button.deviceId): \(reason); waiting for it to appear")
+        }
+        return source
     }
 }

@@ -87,11 +87,12 @@ public struct ConfigCheck: Sendable {
             do { _ = try TraceReader.read(contentsOf: file, options: options) } catch {
                 throw .config("\(configPath): button \(button.deviceId): trace \(error.described(file: file))")
             }
-        case .gpio:
-            let path = SourcePresence.path(of: button.source)
-            if !SourcePresence.isPresent(button.source) {
-                warnings.append("\(button.deviceId): GPIO chip \(path) does not exist here (yet); run waits for it (`clickbridge doctor` lists the chips)")
-            } else if path.hasPrefix("/dev/gpiochip"), access(path, R_OK | W_OK) != 0 {
+        case .gpio(let g):
+            guard let path = SourcePresence.path(of: button.source), SourcePresence.isPresent(button.source) else {
+                warnings.append("\(button.deviceId): GPIO chip \(g.chip.flatMap { GPIOChipResolver.nodePath(of: $0) } ?? "labelled '\(g.chip ?? "")'") does not exist here (yet); run waits for it (`clickbridge doctor` lists the chips)")
+                return
+            }
+            if path.hasPrefix("/dev/gpiochip"), access(path, R_OK | W_OK) != 0 {
                 warnings.append("\(button.deviceId): \(path) is not readable by \(FileAccess.userName(geteuid())); the daemon's user needs the gpio group (the package adds it)")
             }
         case .evdev(let e):

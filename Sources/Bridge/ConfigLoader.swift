@@ -209,8 +209,7 @@ private struct ButtonReader {
             codes.append(code)
         }
         let grab = try optional(map.value("grab")) { (n) throws(ConfigError) in try reader.bool(n, key: "\(key).grab") } ?? false
-        // A device missing at start is waited for: the daemon keeps its other buttons running.
-        return EvdevConfig(device: device, keys: codes, grab: grab, waitForDevice: true)
+        return EvdevConfig(device: device, keys: codes, grab: grab)
     }
 
     private func trace(_ node: Node, key: String) throws(ConfigError) -> (String, TraceReadOptions) {

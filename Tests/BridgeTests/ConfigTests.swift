@@ -59,7 +59,7 @@ import Testing
         #expect(actions.buttons[0].actions.actions(for: .long).count == 1)
         let evdev = try ConfigLoader.parse(Self.uncommenting("# - deviceId: G030PM0123456790", in: text))
         #expect(evdev.buttons.map(\.deviceId) == ["G030PM0123456789", "G030PM0123456790"])
-        #expect(evdev.buttons[1].source == .evdev(EvdevConfig(device: "/dev/input/by-path/platform-button@11-event", keys: [28], waitForDevice: true)))
+        #expect(evdev.buttons[1].source == .evdev(EvdevConfig(device: "/dev/input/by-path/platform-button@11-event", keys: [28])))
         #expect(evdev.buttons[1].name == "/dev/input/by-path/platform-button@11-event:KEY_ENTER")
         var remoteText = text
         for key in ["endpoint", "credentials", "profile"] { remoteText = remoteText.replacingOccurrences(of: "#   \(key):", with: "\(key):") }
@@ -150,7 +150,7 @@ import Testing
               - deviceId: a1
                 evdev: { device: /dev/input/event3, keys: [KEY_ENTER, 57], grab: true }
             """)
-        #expect(config.buttons[0].source == .evdev(EvdevConfig(device: "/dev/input/event3", keys: [28, 57], grab: true, waitForDevice: true)))
+        #expect(config.buttons[0].source == .evdev(EvdevConfig(device: "/dev/input/event3", keys: [28, 57], grab: true)))
         #expect(config.buttons[0].name == "/dev/input/event3:KEY_ENTER,KEY_SPACE")
     }
 

@@ -60,7 +60,7 @@ struct EvdevSourceTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("by-id/usb-button-event-kbd").path
-        let source = try EvdevSource(EvdevConfig(device: path, keyNames: ["KEY_ENTER"], waitForDevice: true))
+        let source = try EvdevSource.awaiting(EvdevConfig(device: path, keyNames: ["KEY_ENTER"]))
         #expect(!source.isPresent)
         #expect(source.buttons == ["\(path):KEY_ENTER"])
         #expect(source.heldAtStart == [false])
@@ -79,15 +79,21 @@ struct EvdevSourceTests {
         pfd = pollfd(fd: again, events: Int16(POLLIN), revents: 0)
         #expect(poll(&pfd, 1, 1000) == 1)  // the watch moved down into by-id
         source.drain(into: &output)
-        // A regular file is not the device: still waiting, quietly.
-        #expect(output.notices.isEmpty && !source.isPresent && !source.isFinished)
+        // A regular file is not the device: still waiting, and saying why once.
+        #expect(output.notices.count == 1 && !source.isPresent && !source.isFinished)
+        #expect(output.notices.first?.description.contains("is not an input device") == true && output.notices.first?.description.hasSuffix("still waiting") == true, "\(output.notices)")
+        _ = FileManager.default.createFile(atPath: path + "-other", contents: Data())
+        #expect(poll(&pfd, 1, 1000) == 1)
+        output = SourceOutput()
+        source.drain(into: &output)
+        #expect(output.notices.isEmpty && !source.isPresent)
         source.close()
         #expect(source.isFinished && source.descriptors.isEmpty)
     }
 
     @Test("waiting for a missing device needs its key named")
     func waitNeedsKey() {
-        let error = #expect(throws: LineError.self) { try EvdevSource(EvdevConfig(device: "/nonexistent/event3", waitForDevice: true)) }
+        let error = #expect(throws: LineError.self) { try EvdevSource.awaiting(EvdevConfig(device: "/nonexistent/event3")) }
         #expect(error?.message.contains("name one") == true)
     }
 }

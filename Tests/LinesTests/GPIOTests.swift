@@ -90,15 +90,14 @@ struct GPIOTests {
         if Self.chips.isEmpty { #expect(message.contains("no GPIO chips")) }
     }
 
-    @Test("with waitForLine, a missing chip is waited for on an inotify descriptor")
+    @Test("awaited, a missing chip is waited for on an inotify descriptor")
     func waitsForChip() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpio-wait-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let chip = dir.appendingPathComponent("gpiochip5").path
-        var config = try GPIOLineConfig(parsing: "\(chip):GPIO17", activeLow: true)
-        config.waitForLine = true
-        let source = try GPIOSource(config)
+        let config = try GPIOLineConfig(parsing: "\(chip):GPIO17", activeLow: true)
+        let source = try GPIOSource.awaiting(config)
         #expect(!source.isPresent && !source.isFinished)
         #expect(source.buttons == ["gpiochip5:GPIO17"])
         let fd = try #require(source.descriptors.first)
@@ -108,17 +107,18 @@ struct GPIOTests {
         #expect(poll(&pfd, 1, 1000) == 1)
         var output = SourceOutput()
         source.drain(into: &output)
-        #expect(output.edges.isEmpty && output.notices.isEmpty && !source.isPresent)
+        // Not a chip: still waiting, and saying why once.
+        #expect(output.edges.isEmpty && !source.isPresent)
+        #expect(output.notices.count == 1 && output.notices.first?.description.contains("cannot open GPIO chip \(chip)") == true, "\(output.notices)")
         source.close()
         #expect(source.isFinished && source.descriptors.isEmpty)
     }
 
-    @Test("without waitForLine a missing chip fails at once; a wrong line name on a missing chip also waits only when asked")
+    @Test("opened directly a missing chip fails at once; a line name on no chip waits only when awaited")
     func noWaitByDefault() throws {
         #expect(throws: LineError.self) { try GPIOSource(GPIOLineConfig(parsing: "gpiochip77:3")) }
-        var config = try GPIOLineConfig(parsing: "GPIO_NOWHERE")
-        config.waitForLine = true
-        let source = try GPIOSource(config)
+        #expect(throws: LineError.self) { try GPIOSource(GPIOLineConfig(parsing: "GPIO_NOWHERE")) }
+        let source = try GPIOSource.awaiting(GPIOLineConfig(parsing: "GPIO_NOWHERE"))
         #expect(source.buttons == ["GPIO_NOWHERE"])
         #expect(source.descriptors.count == 1)
         source.close()

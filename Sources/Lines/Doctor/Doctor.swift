@@ -7,7 +7,7 @@ public enum Doctor {
     /// `devDir` is `/dev` except in tests.
     public static func examine(devDir: String = "/dev") -> DoctorReport {
         var report = DoctorReport(libraries: "libgpiod \(GPIOLibrary.version) (API \(GPIOLibrary.api)), libevdev (linked)")
-        for path in GPIOChip.devicePaths(in: devDir) {
+        for path in GPIOChipResolver.devicePaths(in: devDir) {
             report.chips.append(chip(path, problems: &report.problems))
         }
         for path in InputDevices.eventPaths(in: devDir + "/input") {
@@ -20,7 +20,7 @@ public enum Doctor {
     }
 
     private static func chip(_ path: String, problems: inout [String]) -> DoctorReport.Chip {
-        let name = lastComponent(path)
+        let name = DevicePaths.lastComponent(path)
         if access(path, R_OK | W_OK) != 0, errno == EACCES {
             let fix = "permission denied on \(path): \(GPIOErrors.groupAdvice(path, group: "gpio"))"
             problems.append(fix)
@@ -61,7 +61,7 @@ public enum Doctor {
         var links: [String] = []
         for sub in ["by-id", "by-path"] {
             let dir = devDir + "/input/" + sub
-            for entry in directoryEntries(dir).sorted() where resolved(dir + "/" + entry) == target {
+            for entry in DevicePaths.entries(dir).sorted() where resolved(dir + "/" + entry) == target {
                 links.append(dir + "/" + entry)
             }
         }

@@ -8,24 +8,21 @@ public struct EvdevConfig: Sendable, Hashable {
     public var grab: Bool
     /// Button names, one per key; nil gives `DEVICE:KEY_NAME`.
     public var names: [String]?
-    /// When the device is missing at start, wait for it (the daemon) instead of failing (`listen`).
-    public var waitForDevice: Bool
 
-    public init(device: String, keys: [UInt16] = [], grab: Bool = false, names: [String]? = nil, waitForDevice: Bool = false) {
+    public init(device: String, keys: [UInt16] = [], grab: Bool = false, names: [String]? = nil) {
         self.device = device
         self.keys = keys
         self.grab = grab
         self.names = names
-        self.waitForDevice = waitForDevice
     }
 
     /// Keys given as names or numbers (`KEY_ENTER`, `28`); an unknown one is an error.
-    public init(device: String, keyNames: [String], grab: Bool = false, waitForDevice: Bool = false) throws(LineError) {
+    public init(device: String, keyNames: [String], grab: Bool = false) throws(LineError) {
         var codes: [UInt16] = []
         for name in keyNames {
             guard let code = EvdevKey.code(parsing: name) else { throw EvdevKey.unknown(name) }
             codes.append(code)
         }
-        self.init(device: device, keys: codes, grab: grab, waitForDevice: waitForDevice)
+        self.init(device: device, keys: codes, grab: grab)
     }
 }

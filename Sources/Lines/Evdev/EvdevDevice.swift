@@ -109,8 +109,7 @@ final class EvdevDevice {
 /// The input devices of this machine, for errors and `doctor`.
 enum InputDevices {
     static func eventPaths(in dir: String = "/dev/input") -> [String] {
-        let names = directoryEntries(dir).filter { $0.hasPrefix("event") && Int($0.dropFirst(5)) != nil }
-        return names.sorted { Int($0.dropFirst(5))! < Int($1.dropFirst(5))! }.map { dir + "/" + $0 }
+        DevicePaths.numbered("event", in: dir)
     }
 
     static func summary() -> String {

@@ -4,6 +4,7 @@ import Presses
 /// Keys of an evdev input device through libevdev: kernel timestamps on CLOCK_MONOTONIC, an
 /// optional grab, autorepeat ignored, SYN_DROPPED resynced. When the device goes away (ENODEV) the
 /// source waits on an inotify descriptor and reopens it when it returns; the loop keeps running.
+/// A device that may be missing at start is waited for by `EvdevSource.awaiting`.
 public final class EvdevSource: LineSource, @unchecked Sendable {
     // @unchecked Sendable: built on one thread, then used only by the loop's thread.
 
@@ -22,27 +23,30 @@ public final class EvdevSource: LineSource, @unchecked Sendable {
     public init(_ config: EvdevConfig) throws(LineError) {
         self.config = config
         var keys = config.keys
-        do {
-            let dev = try EvdevDevice(path: config.device)
-            if keys.isEmpty { keys = [try Self.defaultKey(dev)] }
-            try Self.prepare(dev, keys: keys, grab: config.grab)
-            device = dev
-            heldAtStart = keys.map(dev.isHeld)
-        } catch where config.waitForDevice && error.isMissing {
-            // Missing at start: wait for it. Its keys cannot be checked yet.
-            guard !keys.isEmpty else {
-                throw LineError("input device \(config.device) does not exist yet, so its key cannot be guessed: name one (KEY_ENTER or 28)")
-            }
-            watch = try DirectoryWatch(for: config.device)
-            heldAtStart = Array(repeating: false, count: keys.count)
-        }
+        let dev = try EvdevDevice(path: config.device)
+        if keys.isEmpty { keys = [try Self.defaultKey(dev)] }
+        try Self.prepare(dev, keys: keys, grab: config.grab)
+        device = dev
+        heldAtStart = keys.map(dev.isHeld)
         self.keys = keys
         decoder = EvdevDecoder(keys: keys, levels: heldAtStart)
-        if let names = config.names, names.count == keys.count {
-            buttons = names
-        } else {
-            buttons = keys.map { "\(config.device):\(EvdevKey.name($0))" }
+        buttons = Self.buttonNames(config, keys: keys)
+    }
+
+    /// The device, opened now if it can be, else as soon as it (or its by-id link) appears: the
+    /// daemon, which starts without hardware that comes later. Its keys must be named, since a
+    /// missing device cannot be asked for its only key; a device that is there but unusable fails.
+    public static func awaiting(_ config: EvdevConfig) throws(LineError) -> AwaitingSource {
+        guard !config.keys.isEmpty else {
+            throw LineError("input device \(config.device) may not exist yet, so its key cannot be guessed: name one (KEY_ENTER or 28)")
         }
+        return try AwaitingSource(buttons: buttonNames(config, keys: config.keys), what: "input device \(config.device)",
+                                  awaiting: config.device, waitsOnlyWhileMissing: true, open: { () throws(LineError) -> any LineSource in try EvdevSource(config) })
+    }
+
+    private static func buttonNames(_ config: EvdevConfig, keys: [UInt16]) -> [String] {
+        if let names = config.names, names.count == keys.count { return names }
+        return keys.map { "\(config.device):\(EvdevKey.name($0))" }
     }
 
     public var descriptors: [Int32] {

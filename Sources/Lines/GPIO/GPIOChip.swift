@@ -21,7 +21,7 @@ final class GPIOChip {
             label = cString(&info.label)
             lineCount = Int(info.num_lines)
         } else {
-            name = lastComponent(path)
+            name = DevicePaths.lastComponent(path)
             label = ""
             lineCount = 0
         }
@@ -50,36 +50,5 @@ final class GPIOChip {
         let offset = cb_chip_find_line(handle, lineName)
         return offset >= 0 ? Int(offset) : nil
     }
-
-    /// Chip device paths that exist, in chip-number order (`/dev/gpiochip0`, `/dev/gpiochip1`, ...).
-    static func devicePaths(in dir: String = "/dev") -> [String] {
-        let names = directoryEntries(dir).filter { $0.hasPrefix("gpiochip") && Int($0.dropFirst(8)) != nil }
-        return names.sorted { Int($0.dropFirst(8))! < Int($1.dropFirst(8))! }.map { dir + "/" + $0 }
-    }
 }
 
-/// A NUL-terminated fixed-size C char array (imported as a tuple) as a String.
-func cString<T>(_ tuple: inout T) -> String {
-    withUnsafeBytes(of: &tuple) { raw in
-        let bytes = raw.prefix { $0 != 0 }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-func lastComponent(_ path: String) -> String {
-    path.split(separator: "/").last.map(String.init) ?? path
-}
-
-/// Names in a directory (without `.` and `..`); empty when it cannot be read.
-func directoryEntries(_ dir: String) -> [String] {
-    guard let d = opendir(dir) else { return [] }
-    defer { closedir(d) }
-    var names: [String] = []
-    while let entry = readdir(d) {
-        let name = withUnsafeBytes(of: &entry.pointee.d_name) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-}

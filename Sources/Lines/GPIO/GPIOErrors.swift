@@ -19,12 +19,12 @@ enum GPIOErrors {
 
     /// "chips on this machine: gpiochip0 [pinctrl-bcm2711] (58 lines), ..." or that there are none.
     static func chipSummary() -> String {
-        let paths = GPIOChip.devicePaths()
+        let paths = GPIOChipResolver.devicePaths()
         if paths.isEmpty {
             return "this machine has no GPIO chips (no /dev/gpiochip*); run `clickbridge doctor`"
         }
         let described = paths.map { path -> String in
-            guard let chip = try? GPIOChip(path: path) else { return lastComponent(path) + " (not readable)" }
+            guard let chip = try? GPIOChip(path: path) else { return DevicePaths.lastComponent(path) + " (not readable)" }
             return "\(chip.name) [\(chip.label)] (\(chip.lineCount) lines)"
         }
         return "chips on this machine: " + described.joined(separator: ", ")

@@ -13,19 +13,15 @@ public struct GPIOLineConfig: Sendable, Hashable {
     public var name: String?
     /// The consumer name the kernel shows for the requested line (`gpioinfo`, `doctor`).
     public var consumer: String
-    /// When the chip (or the named line) is missing at start, wait for it (the daemon) instead of
-    /// failing (`listen`). A chip that goes away later is always waited for.
-    public var waitForLine: Bool
 
     public init(chip: String?, line: String, bias: GPIOBias = .pullUp, activeLow: Bool = true,
-                name: String? = nil, consumer: String = "clickbridge", waitForLine: Bool = false) {
+                name: String? = nil, consumer: String = "clickbridge") {
         self.chip = chip
         self.line = line
         self.bias = bias
         self.activeLow = activeLow
         self.name = name
         self.consumer = consumer
-        self.waitForLine = waitForLine
     }
 
     /// Parses the `--gpio` argument: `CHIP:LINE`, or a line name alone (`GPIO17`). The chip part may

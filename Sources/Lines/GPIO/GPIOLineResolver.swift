@@ -10,7 +10,7 @@ struct ResolvedGPIOLine: Sendable, Hashable {
 enum GPIOLineResolver {
     static func resolve(_ config: GPIOLineConfig, devDir: String = "/dev") throws(LineError) -> ResolvedGPIOLine {
         guard let chipSpec = config.chip else { return try findEverywhere(config.line, devDir: devDir) }
-        let chip = try openChip(chipSpec, devDir: devDir)
+        let chip = try GPIOChipResolver.open(chipSpec, devDir: devDir)
         if let offset = Int(config.line) {
             guard offset >= 0, offset < chip.lineCount else {
                 throw LineError("line \(offset) is out of range: \(chip.name) has \(chip.lineCount) lines (0-\(max(chip.lineCount - 1, 0)))")
@@ -27,27 +27,9 @@ enum GPIOLineResolver {
         return ResolvedGPIOLine(chipPath: chip.path, chipName: chip.name, offset: offset, lineName: config.line)
     }
 
-    /// Opens a chip given by path, `gpiochipN`, number or label.
-    static func openChip(_ spec: String, devDir: String = "/dev") throws(LineError) -> GPIOChip {
-        if spec.contains("/") { return try GPIOChip(path: spec) }
-        if let n = Int(spec), n >= 0 { return try existing(devDir + "/gpiochip\(n)", spec: spec) }
-        if spec.hasPrefix("gpiochip") { return try existing(devDir + "/" + spec, spec: spec) }
-        for path in GPIOChip.devicePaths(in: devDir) {
-            if let chip = try? GPIOChip(path: path), chip.label == spec { return chip }
-        }
-        throw GPIOErrors.chipNotFound(spec)
-    }
-
-    private static func existing(_ path: String, spec: String) throws(LineError) -> GPIOChip {
-        do { return try GPIOChip(path: path) } catch {
-            if error.isMissing { throw GPIOErrors.chipNotFound(spec) }
-            throw error
-        }
-    }
-
     /// A line name looked up on every chip, as `gpiofind` does.
     private static func findEverywhere(_ lineName: String, devDir: String) throws(LineError) -> ResolvedGPIOLine {
-        let paths = GPIOChip.devicePaths(in: devDir)
+        let paths = GPIOChipResolver.devicePaths(in: devDir)
         var denied: LineError?
         for path in paths {
             let chip: GPIOChip

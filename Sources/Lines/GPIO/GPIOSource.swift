@@ -4,8 +4,8 @@ import Presses
 /// kernel timestamps on CLOCK_MONOTONIC. The loop blocks on the request's file descriptor.
 ///
 /// A chip that goes away (a USB GPIO expander unplugged, a driver unbound) is waited for through
-/// inotify on its directory, and the line is requested again when it returns; with
-/// `waitForLine`, so is a chip that is missing at start.
+/// inotify on its directory, and the line is requested again when it returns. A chip that may be
+/// missing at start is waited for by `GPIOSource.awaiting`.
 public final class GPIOSource: LineSource, @unchecked Sendable {
     // @unchecked Sendable: the request is used by one thread at a time (built on one, then handed
     // to the loop's thread, which alone drains and closes it).
@@ -13,7 +13,7 @@ public final class GPIOSource: LineSource, @unchecked Sendable {
     public let config: GPIOLineConfig
     public let buttons: [String]
     public let heldAtStart: [Bool]
-    /// Where the line was found (empty while it has never been found).
+    /// Where the line was found.
     public private(set) var chipPath: String
     public private(set) var offset: Int
     /// Whether the line is requested right now.
@@ -28,23 +28,24 @@ public final class GPIOSource: LineSource, @unchecked Sendable {
     /// exist, line busy with its consumer, permission with the group and the udev rule).
     public init(_ config: GPIOLineConfig) throws(LineError) {
         self.config = config
-        do {
-            let line = try GPIOLineResolver.resolve(config)
-            let request = try GPIOLineRequest(line, bias: config.bias, activeLow: config.activeLow, consumer: config.consumer)
-            self.request = request
-            chipPath = line.chipPath
-            offset = line.offset
-            // Without a chip the line's name is the whole source (robust when chip numbers move).
-            buttons = [config.name ?? (config.chip == nil ? config.line : "\(line.chipName):\(line.lineName.isEmpty ? String(line.offset) : line.lineName)")]
-            level = request.value() ?? false
-            heldAtStart = [level]
-        } catch where config.waitForLine && error.isMissing {
-            chipPath = ""
-            offset = -1
-            buttons = [config.name ?? (config.chip.map { "\(lastComponent($0)):\(config.line)" } ?? config.line)]
-            heldAtStart = [false]
-            watch = try DirectoryWatch(for: Self.watchTarget(config))
-        }
+        let line = try GPIOLineResolver.resolve(config)
+        let request = try GPIOLineRequest(line, bias: config.bias, activeLow: config.activeLow, consumer: config.consumer)
+        self.request = request
+        chipPath = line.chipPath
+        offset = line.offset
+        // Without a chip the line's name is the whole source (robust when chip numbers move).
+        buttons = [config.name ?? (config.chip == nil ? config.line : "\(line.chipName):\(line.lineName.isEmpty ? String(line.offset) : line.lineName)")]
+        level = request.value() ?? false
+        heldAtStart = [level]
+    }
+
+    /// The line, requested now if it can be, else as soon as its chip appears (the daemon, which
+    /// starts without hardware that comes later). Throws only for a chip path that can never exist.
+    public static func awaiting(_ config: GPIOLineConfig) throws(LineError) -> AwaitingSource {
+        let name = config.name ?? (config.chip.map { "\(DevicePaths.lastComponent($0)):\(config.line)" } ?? config.line)
+        let what = "GPIO line \(name)" + (config.chip.map { " on chip \($0)" } ?? "")
+        return try AwaitingSource(buttons: [name], what: what, awaiting: GPIOChipResolver.awaitedPath(of: config.chip),
+                                  open: { () throws(LineError) -> any LineSource in try GPIOSource(config) })
     }
 
     public var descriptors: [Int32] {
@@ -86,7 +87,7 @@ public final class GPIOSource: LineSource, @unchecked Sendable {
         }
         output.notices.append(.vanished("GPIO line \(buttons[0]) went away (\(SystemError.text(code))); waiting for its chip to return"))
         do {
-            watch = try DirectoryWatch(for: chipPath.isEmpty ? Self.watchTarget(config) : chipPath)
+            watch = try DirectoryWatch(for: chipPath)
         } catch {
             output.notices.append(.failed("GPIO line \(buttons[0]): cannot watch for its chip: \(error)"))
             closed = true
@@ -113,14 +114,5 @@ public final class GPIOSource: LineSource, @unchecked Sendable {
             output.edges.append(SourceEdge(button: 0, edge: Edge(time: MonotonicClock.now(), pressed: true)))
         }
         output.notices.append(.appeared("GPIO line \(buttons[0]) is available (offset \(line.offset) of \(line.chipPath))"))
-    }
-
-    /// The path whose directory to watch: the chip's node when the spec names one, else /dev.
-    private static func watchTarget(_ config: GPIOLineConfig) -> String {
-        guard let chip = config.chip else { return "/dev/gpiochip" }
-        if chip.contains("/") { return chip }
-        if let n = Int(chip) { return "/dev/gpiochip\(n)" }
-        if chip.hasPrefix("gpiochip") { return "/dev/" + chip }
-        return "/dev/gpiochip"  // a label: any new chip may be it
     }
 }

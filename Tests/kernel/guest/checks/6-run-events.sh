@@ -1,7 +1,8 @@
 # Check 6: `clickbridge run` with a config naming the gpio-sim line and the uinput key publishes
 # SINGLE, DOUBLE and LONG to its embedded service; the owner claims each device with
 # `clickbridge claim` (initiate, a press, finalize) and `clickbridge events` (ListDeviceEvents
-# through clickbridge's own client) then lists the presses.
+# through clickbridge's own client) then lists the presses. `status` and `check` find the chip
+# when it is given by its label.
 # timeout: 150
 need_clickbridge
 [ "$(cat /ktier/guest-binary)" = clickbridge ] || not_run "the guest binary is $(cat /ktier/guest-binary), which has no run command (CLICKBRIDGE_KERNEL_GUEST=probe)"
@@ -33,6 +34,15 @@ kill -0 $run 2>/dev/null || fail "run exited: $(tail -n3 /tmp/run.err)"
 # The embedded service listens on 127.0.0.1:8787 (0x2253; state 0A is LISTEN in /proc/net/tcp).
 wait_for /proc/net/tcp ':2253 00000000:0000 0A' 30 || fail "run's embedded service never listened on 127.0.0.1:8787: $(tail -n3 /tmp/run.err)"
 say "run is up: $(head -n3 /tmp/run.out /tmp/run.err | tr '\n' ' ')"
+
+# A chip given by its label is the chip run uses, so status and check must not call it missing.
+sed "s/chip: $GPIO_CHIP_NAME,/chip: $GPIO_LABEL,/" /tmp/run.yaml > /tmp/run-label.yaml
+clickbridge status --config /tmp/run-label.yaml > /tmp/status-label.out 2> /tmp/status-label.err
+expect "status finds the chip given by its label $GPIO_LABEL ($(tr '\n' ' ' < /tmp/status-label.out) $(cat /tmp/status-label.err))" \
+    grep -q "$gpio_dev  present" /tmp/status-label.out
+clickbridge check --config /tmp/run-label.yaml > /tmp/check-label.out 2> /tmp/check-label.err
+expect "check finds the chip given by its label $GPIO_LABEL ($(cat /tmp/check-label.err))" \
+    sh -c '! grep -q "GPIO chip .* does not exist" /tmp/check-label.err'
 
 gpio_press() {  # gpio_press single|double|long
     case $1 in
