@@ -16,9 +16,9 @@ extension Store {
             deviceId: device.deviceId, clickType: event.clickType,
             reportedTime: WireTimestamp(microseconds: event.reportedTime).formatted,
             remainingLife: remainingLife, attributes: device.attributes, type: device.type)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO callback_delivery (eventId, eventSeq, deviceId, url, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [event.eventId, eventSeq, device.deviceId, url, Data(payload.jsonBytes()), now])
+            """).execute(arguments: [event.eventId, eventSeq, device.deviceId, url, Data(payload.jsonBytes()), now])
         return true
     }
 
@@ -30,18 +30,18 @@ extension Store {
     /// Devices with a pending delivery, in the order their oldest one was queued.
     func devicesWithPendingCallbacks() async throws(ServiceError) -> [String] {
         try await read { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(db.cachedStatement(sql: """
                 SELECT deviceId FROM callback_delivery WHERE state = 'pending' GROUP BY deviceId ORDER BY MIN(eventSeq)
-                """)
+                """))
         }
     }
 
     /// The device's oldest pending delivery.
     func nextPendingCallback(deviceId: String) async throws(ServiceError) -> CallbackDelivery? {
         try await read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM callback_delivery WHERE state = 'pending' AND deviceId = ? ORDER BY eventSeq LIMIT 1
-                """, arguments: [deviceId]).map(Store.callbackDelivery)
+                """), arguments: [deviceId]).map(Store.callbackDelivery)
         }
     }
 
@@ -49,7 +49,7 @@ extension Store {
     /// a device, the first delivery found with that id.
     func callbackDelivery(eventId: String, deviceId: String? = nil) async throws(ServiceError) -> CallbackDelivery? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM callback_delivery WHERE eventId = ? AND deviceId = IFNULL(?, deviceId)",
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM callback_delivery WHERE eventId = ? AND deviceId = IFNULL(?, deviceId)"),
                              arguments: [eventId, deviceId]).map(Store.callbackDelivery)
         }
     }
@@ -59,10 +59,10 @@ extension Store {
         deviceId: String, eventId: String, state: CallbackDelivery.State, attempts: Int, status: Int?, error: String?, now: Int64
     ) async throws(ServiceError) {
         try await write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE callback_delivery SET state = ?, attempts = ?, lastStatus = ?, lastError = ?, settledAt = ?
                 WHERE deviceId = ? AND eventId = ?
-                """, arguments: [state.rawValue, attempts, status, error, state == .pending ? nil : now, deviceId, eventId])
+                """).execute(arguments: [state.rawValue, attempts, status, error, state == .pending ? nil : now, deviceId, eventId])
         }
     }
 

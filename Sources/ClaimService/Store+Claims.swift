@@ -6,8 +6,8 @@ extension Store {
     func initiateClaim(deviceId: String, account: String, now: Int64) async throws(ServiceError) {
         try await write { db in
             try ClaimRules.initiate(try Store.device(db, deviceId), deviceId: deviceId, account: account)
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO claim_initiation (deviceId, accountId, initiatedAt) VALUES (?, ?, ?)",
+            try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO claim_initiation (deviceId, accountId, initiatedAt) VALUES (?, ?, ?)").execute(
                 arguments: [deviceId, account, now]
             )
         }
@@ -25,10 +25,10 @@ extension Store {
             )
             var press = false
             if let initiatedAt {
-                press = try Bool.fetchOne(db, sql: """
+                press = try Bool.fetchOne(db.cachedStatement(sql: """
                     SELECT EXISTS (SELECT 1 FROM event WHERE deviceId = ? AND receivedAt >= ?
                                    AND reportedTime >= ? AND enabledAtReceipt = 1)
-                    """, arguments: [deviceId, initiatedAt, initiatedAt - timing.reportedTimeTolerance]) ?? false
+                    """), arguments: [deviceId, initiatedAt, initiatedAt - timing.reportedTimeTolerance]) ?? false
             }
             let decision = try ClaimRules.finalize(
                 device, deviceId: deviceId, account: account,
@@ -41,11 +41,11 @@ extension Store {
                 }
             case .claim(let beganAt):
                 let newTags = try TagRules.merged([:], with: tags)
-                try db.execute(
-                    sql: "UPDATE device SET ownerAccount = ?, claimBeganAt = ? WHERE deviceId = ?",
+                try db.cachedStatement(
+                    sql: "UPDATE device SET ownerAccount = ?, claimBeganAt = ? WHERE deviceId = ?").execute(
                     arguments: [account, beganAt, deviceId]
                 )
-                try db.execute(sql: "DELETE FROM claim_initiation WHERE deviceId = ?", arguments: [deviceId])
+                try db.cachedStatement(sql: "DELETE FROM claim_initiation WHERE deviceId = ?").execute(arguments: [deviceId])
                 try Store.replaceTags(db, deviceId, newTags)
             }
         }
@@ -56,27 +56,27 @@ extension Store {
     func unclaim(deviceId: String, account: String) async throws(ServiceError) {
         try await write { db in
             try ClaimRules.unclaim(try Store.device(db, deviceId), deviceId: deviceId, account: account)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE device SET ownerAccount = NULL, claimBeganAt = NULL, enabled = 1,
                     onClickCallback = NULL, healthMonitorCallback = NULL WHERE deviceId = ?
-                """, arguments: [deviceId])
-            try db.execute(sql: "DELETE FROM claim_initiation WHERE deviceId = ?", arguments: [deviceId])
-            try db.execute(sql: "DELETE FROM device_tag WHERE deviceId = ?", arguments: [deviceId])
+                """).execute(arguments: [deviceId])
+            try db.cachedStatement(sql: "DELETE FROM claim_initiation WHERE deviceId = ?").execute(arguments: [deviceId])
+            try db.cachedStatement(sql: "DELETE FROM device_tag WHERE deviceId = ?").execute(arguments: [deviceId])
         }
     }
 
     /// Returns `total`: the code's devices the caller owns afterwards.
     func claimByCode(_ code: String, account: String, now: Int64) async throws(ServiceError) -> Int {
         try await write { db in
-            let devices = try Row.fetchAll(db, sql: "SELECT * FROM device WHERE claimCode = ?", arguments: [code])
+            let devices = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM device WHERE claimCode = ?"), arguments: [code])
                 .map(Store.record)
             let toClaim = try ClaimRules.claimByCode(code, devices: devices, account: account)
             for id in toClaim {
-                try db.execute(
-                    sql: "UPDATE device SET ownerAccount = ?, claimBeganAt = ? WHERE deviceId = ?",
+                try db.cachedStatement(
+                    sql: "UPDATE device SET ownerAccount = ?, claimBeganAt = ? WHERE deviceId = ?").execute(
                     arguments: [account, now, id]
                 )
-                try db.execute(sql: "DELETE FROM claim_initiation WHERE deviceId = ?", arguments: [id])
+                try db.cachedStatement(sql: "DELETE FROM claim_initiation WHERE deviceId = ?").execute(arguments: [id])
             }
             return devices.count
         }

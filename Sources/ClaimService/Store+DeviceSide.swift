@@ -26,8 +26,8 @@ extension Store {
             if let device = try Store.device(db, deviceId) {
                 try Store.requireBound(device, caller)
                 // A repeat by the same principal updates the claim code and attributes.
-                try db.execute(
-                    sql: "UPDATE device SET claimCode = ?, attributes = ? WHERE deviceId = ?",
+                try db.cachedStatement(
+                    sql: "UPDATE device SET claimCode = ?, attributes = ? WHERE deviceId = ?").execute(
                     arguments: [claimCode, Store.encodeMap(attributes ?? device.attributes), deviceId]
                 )
             } else {
@@ -45,7 +45,7 @@ extension Store {
             let state: ClaimState
             if device.ownerAccount != nil {
                 state = .claimed
-            } else if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM claim_initiation WHERE deviceId = ? AND initiatedAt >= ?)",
+            } else if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM claim_initiation WHERE deviceId = ? AND initiatedAt >= ?)"),
                                         arguments: [deviceId, now - claimExpiry]) ?? false {
                 state = .claimInitiated
             } else {
@@ -70,7 +70,7 @@ extension Store {
             }
             // Event ids are per device: the same id on another device is another event, and says
             // nothing about that device.
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM event WHERE deviceId = ? AND eventId = ?",
+            if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM event WHERE deviceId = ? AND eventId = ?"),
                                           arguments: [deviceId, event.eventId]) {
                 let reported: Bool = row["remainingLifeReported"]
                 let same = (row["clickType"] as String) == event.clickType
@@ -83,18 +83,18 @@ extension Store {
                 return IngestOutcome(duplicate: true, callbackQueued: false)
             }
             let life = event.remainingLife ?? device.remainingLife
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO event (eventId, deviceId, clickType, reportedTime, remainingLife, remainingLifeReported,
                                    receivedAt, enabledAtReceipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [event.eventId, deviceId, event.clickType, event.reportedTime, life,
+                """).execute(arguments: [event.eventId, deviceId, event.clickType, event.reportedTime, life,
                                  event.remainingLife != nil, now, device.enabled])
             let seq = db.lastInsertedRowID
             var lifeKnown = event.remainingLife != nil
             if lifeKnown {
-                try db.execute(sql: "UPDATE device SET remainingLife = ?, remainingLifeKnown = 1 WHERE deviceId = ?",
+                try db.cachedStatement(sql: "UPDATE device SET remainingLife = ?, remainingLifeKnown = 1 WHERE deviceId = ?").execute(
                                arguments: [life, deviceId])
             } else {
-                lifeKnown = try Bool.fetchOne(db, sql: "SELECT remainingLifeKnown FROM device WHERE deviceId = ?",
+                lifeKnown = try Bool.fetchOne(db.cachedStatement(sql: "SELECT remainingLifeKnown FROM device WHERE deviceId = ?"),
                                               arguments: [deviceId]) ?? false
             }
             let queued = try Store.queueCallback(db, device: device, event: event, eventSeq: seq,
@@ -106,10 +106,10 @@ extension Store {
     /// Deletes events received before `cutoff` (µs); returns how many.
     func pruneEvents(receivedBefore cutoff: Int64) async throws(ServiceError) -> Int {
         try await write { db in
-            try db.execute(sql: "DELETE FROM event WHERE receivedAt < ?", arguments: [cutoff])
+            try db.cachedStatement(sql: "DELETE FROM event WHERE receivedAt < ?").execute(arguments: [cutoff])
             let events = db.changesCount
             // Settled delivery records age out with their events; a pending one is kept until it settles.
-            try db.execute(sql: "DELETE FROM callback_delivery WHERE createdAt < ? AND state != 'pending'", arguments: [cutoff])
+            try db.cachedStatement(sql: "DELETE FROM callback_delivery WHERE createdAt < ? AND state != 'pending'").execute(arguments: [cutoff])
             return events
         }
     }
@@ -123,9 +123,9 @@ extension Store {
     static func insertDevice(
         _ db: Database, deviceId: String, type: String, claimCode: String?, attributes: [String: String], caller: Caller, now: Int64
     ) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, claimCode, attributes, createdAt)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [deviceId, type, caller.principal, caller.accountId, claimCode, encodeMap(attributes), now])
+            """).execute(arguments: [deviceId, type, caller.principal, caller.accountId, claimCode, encodeMap(attributes), now])
     }
 }

@@ -52,12 +52,12 @@ extension Store {
         let (device, rows): (DeviceRecord, [EventRow]) = try await read { db in
             let device = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
             // Visible: received after the owner's claim began (it ends at unclaim, which clears it).
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT seq, clickType, reportedTime, remainingLife FROM event
                 WHERE deviceId = ? AND receivedAt >= ? AND reportedTime >= ? AND reportedTime <= ?
                   AND (reportedTime > ? OR (reportedTime = ? AND seq > ?))
                 ORDER BY reportedTime, seq LIMIT ?
-                """, arguments: [deviceId, device.claimBeganAt ?? Int64.max, from, to, afterRT, afterRT, afterSeq, limit + 1])
+                """), arguments: [deviceId, device.claimBeganAt ?? Int64.max, from, to, afterRT, afterRT, afterSeq, limit + 1])
                 .map { EventRow(seq: $0["seq"], clickType: $0["clickType"], reportedTime: $0["reportedTime"], remainingLife: $0["remainingLife"]) }
             return (device, rows)
         }
@@ -67,7 +67,7 @@ extension Store {
     func setEnabled(deviceId: String, account: String, enabled: Bool) async throws(ServiceError) {
         try await write { db in
             _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
-            try db.execute(sql: "UPDATE device SET enabled = ? WHERE deviceId = ?", arguments: [enabled, deviceId])
+            try db.cachedStatement(sql: "UPDATE device SET enabled = ? WHERE deviceId = ?").execute(arguments: [enabled, deviceId])
         }
     }
 
@@ -82,7 +82,7 @@ extension Store {
         try await write { db in
             _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
             for key in keys {
-                try db.execute(sql: "DELETE FROM device_tag WHERE deviceId = ? AND key = ?", arguments: [deviceId, key])
+                try db.cachedStatement(sql: "DELETE FROM device_tag WHERE deviceId = ? AND key = ?").execute(arguments: [deviceId, key])
             }
         }
     }
@@ -95,7 +95,7 @@ extension Store {
     func setCallback(_ kind: CallbackKind, deviceId: String, account: String, callbackJSON: String) async throws(ServiceError) {
         try await write { db in
             _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
-            try db.execute(sql: "UPDATE device SET \(kind.rawValue) = ? WHERE deviceId = ?", arguments: [callbackJSON, deviceId])
+            try db.cachedStatement(sql: "UPDATE device SET \(kind.rawValue) = ? WHERE deviceId = ?").execute(arguments: [callbackJSON, deviceId])
         }
     }
 }

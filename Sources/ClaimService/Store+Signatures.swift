@@ -24,12 +24,12 @@ extension Store: UsedSignatures {
     func use(_ signature: VerifiedSignature, now: Int64, grace: Int64) async throws(ServiceError) -> SignatureUse {
         try await write { db in
             // Pruned as they expire: from then on the verifier refuses their X-Amz-Date anyway.
-            try db.execute(sql: "DELETE FROM used_signature WHERE validUntil <= ?", arguments: [now])
-            if let usedAt = try Int64.fetchOne(db, sql: "SELECT usedAt FROM used_signature WHERE signature = ?",
+            try db.cachedStatement(sql: "DELETE FROM used_signature WHERE validUntil <= ?").execute(arguments: [now])
+            if let usedAt = try Int64.fetchOne(db.cachedStatement(sql: "SELECT usedAt FROM used_signature WHERE signature = ?"),
                                                arguments: [signature.value]) {
                 return now - usedAt <= grace ? .withinGrace(firstUsedAt: usedAt) : .replay(firstUsedAt: usedAt)
             }
-            try db.execute(sql: "INSERT INTO used_signature (signature, usedAt, validUntil) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO used_signature (signature, usedAt, validUntil) VALUES (?, ?, ?)").execute(
                            arguments: [signature.value, now, signature.validUntil])
             return .first
         }

@@ -89,7 +89,7 @@ final class Store: Sendable {
     // MARK: rows
 
     static func device(_ db: Database, _ deviceId: String) throws -> DeviceRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM device WHERE deviceId = ?", arguments: [deviceId]).map(record)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM device WHERE deviceId = ?"), arguments: [deviceId]).map(record)
     }
 
     static func record(_ row: Row) -> DeviceRecord {
@@ -111,16 +111,16 @@ final class Store: Sendable {
 
     static func tags(_ db: Database, _ deviceId: String) throws -> [String: String] {
         var tags: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM device_tag WHERE deviceId = ?", arguments: [deviceId]) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM device_tag WHERE deviceId = ?"), arguments: [deviceId]) {
             tags[row["key"]] = row["value"] as String
         }
         return tags
     }
 
     static func replaceTags(_ db: Database, _ deviceId: String, _ tags: [String: String]) throws {
-        try db.execute(sql: "DELETE FROM device_tag WHERE deviceId = ?", arguments: [deviceId])
+        try db.cachedStatement(sql: "DELETE FROM device_tag WHERE deviceId = ?").execute(arguments: [deviceId])
         for (key, value) in tags {
-            try db.execute(sql: "INSERT INTO device_tag (deviceId, key, value) VALUES (?, ?, ?)", arguments: [deviceId, key, value])
+            try db.cachedStatement(sql: "INSERT INTO device_tag (deviceId, key, value) VALUES (?, ?, ?)").execute(arguments: [deviceId, key, value])
         }
     }
 
