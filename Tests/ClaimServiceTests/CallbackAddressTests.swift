@@ -130,18 +130,13 @@ struct CallbackAddressTests {
         let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start().replacingOccurrences(of: "127.0.0.1", with: "localhost")
         defer { receiver.stop() }
-        let h = try Harness { $0.callbackPolicy = CallbackDeliveryTests.quick }
-        let id = newDeviceId()
-        try await h.register(id)
-        try await h.claim(id)
-        try await h.setCallback(id, url: url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url, allowPrivate: false)
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
         try await h.press(id, eventId: second)
-        let settled = try await CallbackDeliveryTests.collect(reports, count: 2)
+        let settled = try await delivery.next(2)
         #expect(settled.map(\.eventId) == [first, second])
         for report in settled {
             guard case .dead(_, 1, let error) = report else {
@@ -164,17 +159,12 @@ struct CallbackAddressTests {
         let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start().replacingOccurrences(of: "127.0.0.1", with: "localhost")
         defer { receiver.stop() }
-        let h = try Harness(configure: CallbackDeliveryTests.loopback)
-        let id = newDeviceId()
-        try await h.register(id)
-        try await h.claim(id)
-        try await h.setCallback(id, url: url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url)
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let eventId = UUID().uuidString
         try await h.press(id, eventId: eventId)
-        #expect(try await CallbackDeliveryTests.collect(reports, count: 1) == [.delivered(eventId: eventId, attempts: 1, status: 200)])
+        #expect(try await delivery.next(1) == [.delivered(eventId: eventId, attempts: 1, status: 200)])
         #expect(receiver.deliveries.count == 1)
     }
 
@@ -192,12 +182,11 @@ struct CallbackAddressTests {
             try await h.setCallback(id, url: url)
         }
         let h = try Harness(directory: directory) { $0.callbackPolicy = CallbackDeliveryTests.quick }
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let eventId = UUID().uuidString
         try await h.press(id, eventId: eventId)
-        let settled = try await CallbackDeliveryTests.collect(reports, count: 1)
+        let settled = try await delivery.next(1)
         guard case .dead(eventId, 1, let error)? = settled.first else {
             Issue.record("expected dead on the first attempt, got \(settled)")
             return
@@ -215,12 +204,11 @@ struct CallbackAddressTests {
         let url = try await redirecting.start(answers: [.redirect(targetURL)])
         defer { redirecting.stop() }
         let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let eventId = UUID().uuidString
         try await h.press(id, eventId: eventId)
-        #expect(try await CallbackDeliveryTests.collect(reports, count: 1) == [.dead(eventId: eventId, attempts: 1, error: "HTTP 302 Found")])
+        #expect(try await delivery.next(1) == [.dead(eventId: eventId, attempts: 1, error: "HTTP 302 Found")])
         #expect(redirecting.deliveries.count == 1)
         #expect(target.deliveries.isEmpty)
     }
@@ -246,12 +234,11 @@ struct CallbackAddressTests {
         try await h.register(id)
         try await h.claim(id)
         try await h.setCallback(id, url: "http://callbacks.clickbridge.invalid:\(port)/callback")
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let events = [UUID().uuidString, UUID().uuidString]
         for e in events { try await h.press(id, eventId: e) }
-        #expect(try await CallbackDeliveryTests.collect(reports, count: 2) == events.map { .delivered(eventId: $0, attempts: 1, status: 200) })
+        #expect(try await delivery.next(2) == events.map { .delivered(eventId: $0, attempts: 1, status: 200) })
         #expect(lookups.withLock { $0 } == ["callbacks.clickbridge.invalid", "callbacks.clickbridge.invalid"])
         // The Host header still names the host, as a virtual-hosted receiver needs.
         #expect(receiver.deliveries.map { $0.headers["host"] } == Array(repeating: "callbacks.clickbridge.invalid:\(port)", count: 2))

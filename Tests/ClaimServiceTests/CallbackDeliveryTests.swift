@@ -30,9 +30,8 @@ struct CallbackDeliveryTests {
                            body: #"{"type":"button","attributes":{"room":"hall","floor":"2"}}"#, DeviceRegistrationResponse.self)
         try await h.claim(id)
         try await h.setCallback(id, url: url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
 
         let clicks = ["SINGLE", "DOUBLE", "LONG", "SINGLE", "DOUBLE"]
         var sent: [(id: String, payload: ClickEventPayload)] = []
@@ -46,7 +45,7 @@ struct CallbackDeliveryTests {
                                             attributes: ["room": "hall", "floor": "2"])
             sent.append((eventId, payload))
         }
-        let settled = try await Self.collect(reports, count: clicks.count)
+        let settled = try await delivery.next(clicks.count)
         #expect(settled == sent.map { .delivered(eventId: $0.id, attempts: 1, status: 200) })
 
         let got = receiver.deliveries
@@ -114,16 +113,15 @@ struct CallbackDeliveryTests {
             disabled.append(eventId)
         }
         try await h.setEnabled(id, true)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         h.clock.advance(seconds: 1)
         let enabled = UUID().uuidString
         try await h.press(id, click: "DOUBLE", eventId: enabled)
         // A resend of the same event is a duplicate: acknowledged, not delivered again.
         let resend = try await h.press(id, click: "DOUBLE", eventId: enabled)
         #expect(resend.duplicate)
-        let settled = try await Self.collect(reports, count: 1)
+        let settled = try await delivery.next(1)
         #expect(settled == [.delivered(eventId: enabled, attempts: 1, status: 200)])
         // Deliveries of one device go in order, so anything queued for the disabled presses would
         // have arrived before this one.
@@ -137,17 +135,16 @@ struct CallbackDeliveryTests {
         let url = try await receiver.start(answers: [.status(503)])
         defer { receiver.stop() }
         let (h, id) = try await Self.claimedWithCallback(url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let eventId = UUID().uuidString
         try await h.press(id, eventId: eventId)
-        let settled = try await Self.collect(reports, count: 2)
+        let settled = try await delivery.next(2)
         #expect(settled == [.willRetry(eventId: eventId, attempts: 1, error: "HTTP 503 Service Unavailable"),
                             .delivered(eventId: eventId, attempts: 2, status: 200)])
         let next = UUID().uuidString
         try await h.press(id, eventId: next)
-        #expect(try await Self.collect(reports, count: 1) == [.delivered(eventId: next, attempts: 1, status: 200)])
+        #expect(try await delivery.next(1) == [.delivered(eventId: next, attempts: 1, status: 200)])
         // The first event twice (503, 200), the second once: no duplicate after success.
         #expect(receiver.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [eventId, eventId, next])
         let record = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
@@ -162,14 +159,13 @@ struct CallbackDeliveryTests {
         let url = try await receiver.start(answers: [.status(400)])
         defer { receiver.stop() }
         let (h, id) = try await Self.claimedWithCallback(url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
         h.clock.advance(seconds: 1)
         try await h.press(id, click: "LONG", eventId: second)
-        let settled = try await Self.collect(reports, count: 2)
+        let settled = try await delivery.next(2)
         #expect(settled == [.dead(eventId: first, attempts: 1, error: "HTTP 400 Bad Request"),
                             .delivered(eventId: second, attempts: 1, status: 200)])
         let dead = try #require(try await h.core.store.callbackDelivery(eventId: first))
@@ -188,13 +184,12 @@ struct CallbackDeliveryTests {
         var policy = Self.quick
         policy.retry.maxAttempts = 3
         let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
         try await h.press(id, eventId: second)
-        let settled = try await Self.collect(reports, count: 4)
+        let settled = try await delivery.next(4)
         #expect(settled == [.willRetry(eventId: first, attempts: 1, error: "HTTP 500 Internal Server Error"),
                             .willRetry(eventId: first, attempts: 2, error: "HTTP 429 Too Many Requests"),
                             .dead(eventId: first, attempts: 3, error: "HTTP 502 Bad Gateway"),
@@ -217,9 +212,8 @@ struct CallbackDeliveryTests {
             try await h.claim(id)
             try await h.setCallback(id, url: url)
         }
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
 
         let a1 = UUID().uuidString, a2 = UUID().uuidString, b1 = UUID().uuidString
         try await h.press(a, eventId: a1)
@@ -231,12 +225,12 @@ struct CallbackDeliveryTests {
         #expect(try await h.core.store.callbackDelivery(eventId: a2)?.state == .pending)
         // B's callback is delivered while A's is stuck.
         try await h.press(b, eventId: b1)
-        #expect(try await Self.collect(reports, count: 1) == [.delivered(eventId: b1, attempts: 1, status: 200)])
+        #expect(try await delivery.next(1) == [.delivered(eventId: b1, attempts: 1, status: 200)])
         #expect(try await h.core.store.callbackDelivery(eventId: a1)?.state == .pending)
         #expect(slow.deliveries.count == 1)
         // Once A's receiver answers, A's events follow, in order.
         slow.release()
-        #expect(try await Self.collect(reports, count: 2) == [.delivered(eventId: a1, attempts: 1, status: 200),
+        #expect(try await delivery.next(2) == [.delivered(eventId: a1, attempts: 1, status: 200),
                                                              .delivered(eventId: a2, attempts: 1, status: 200)])
         #expect(slow.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [a1, a2])
     }
@@ -259,10 +253,9 @@ struct CallbackDeliveryTests {
         let queued = try #require(try await h.core.store.callbackDelivery(eventId: eventId))
         #expect(queued.state == .pending)
         #expect(queued.attempts == 0)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
-        let settled = try await Self.collect(reports, count: 2)
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
+        let settled = try await delivery.next(2)
         #expect(settled.map(\.eventId) == [eventId, eventId])
         guard case .dead(_, 2, let error) = settled.last else {
             Issue.record("expected dead after 2 attempts, got \(settled)")
@@ -332,12 +325,11 @@ struct CallbackDeliveryTests {
     @Test("stopping the deliverer finishes the report streams still open")
     func stopFinishesReports() async throws {
         let h = try Harness()
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        delivering.cancel()
-        await delivering.value
+        let delivery = h.startDeliverer()
+        delivery.stop()
+        await delivery.task.value
         var got: [CallbackReport] = []
-        for await report in reports { got.append(report) }
+        for await report in delivery.reports { got.append(report) }
         #expect(got.isEmpty)
     }
 
@@ -358,11 +350,11 @@ struct CallbackDeliveryTests {
 
     /// A registered, claimed device of `ownerA` whose onClick callback is `url`.
     static func claimedWithCallback(
-        _ url: String, policy: CallbackPolicy = quick, directory: String = temporaryDirectory()
+        _ url: String, policy: CallbackPolicy = quick, allowPrivate: Bool = true, directory: String = temporaryDirectory()
     ) async throws -> (Harness, String) {
         let h = try Harness(directory: directory) {
             $0.callbackPolicy = policy
-            $0.allowPrivateCallbacks = true
+            $0.allowPrivateCallbacks = allowPrivate
         }
         let id = newDeviceId()
         try await h.register(id)

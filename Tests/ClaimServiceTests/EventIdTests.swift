@@ -59,14 +59,13 @@ import Testing
         try await h.register(second)
         try await h.claim(second)
         try await h.setCallback(second, url: url)
-        let reports = h.core.callbacks.reports()
-        let delivering = Task { await h.core.callbacks.run() }
-        defer { delivering.cancel() }
+        let delivery = h.startDeliverer()
+        defer { delivery.stop() }
 
         let id = UUID().uuidString
         try await h.press(first, eventId: id)
         try await h.press(second, click: "LONG", eventId: id)
-        let settled = try await CallbackDeliveryTests.collect(reports, count: 2)
+        let settled = try await delivery.next(2)
         #expect(settled.allSatisfy { $0 == .delivered(eventId: id, attempts: 1, status: 200) })
         let devices = receiver.deliveries.compactMap { ($0.json["deviceInfo"] as? [String: Any])?["deviceId"] as? String }
         #expect(Set(devices) == [first, second])

@@ -109,3 +109,25 @@ struct Harness {
 struct HarnessFailure: Error {}
 
 func newDeviceId() -> String { "G030TS" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).uppercased() }
+
+/// The service's click-callback deliverer, running, and the stream of what it reports.
+struct RunningDeliverer {
+    let reports: AsyncStream<CallbackReport>
+    let task: Task<Void, Never>
+
+    func stop() { task.cancel() }
+
+    /// The next `count` reports (`CallbackDeliveryTests.collect`).
+    func next(_ count: Int) async throws -> [CallbackReport] {
+        try await CallbackDeliveryTests.collect(reports, count: count)
+    }
+}
+
+extension Harness {
+    /// Starts the callback deliverer; its reports are those made after this call. Stop it at the end.
+    func startDeliverer() -> RunningDeliverer {
+        let callbacks = core.callbacks
+        let reports = callbacks.reports()
+        return RunningDeliverer(reports: reports, task: Task { await callbacks.run() })
+    }
+}
