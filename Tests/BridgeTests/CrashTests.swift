@@ -11,21 +11,16 @@ import Testing
 @Suite(.serialized) struct CrashTests {
     /// Starts `clickbridge run`; its stdout lines arrive in `lines`, and with `logs` its stderr
     /// lines (swift-log's) in `logs`.
-    func launch(config: String, lines: Collector<String>, logs: Collector<String>? = nil) throws -> Process {
-        let pipe = Pipe()
+    func launch(config: String, lines: Collector<String>, logs: Collector<String>? = nil) throws -> LaunchedProcess {
         let buffer = LineBuffer()
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            for line in buffer.add(readChunk(handle.fileDescriptor)) { lines.add(line) }
-        }
-        var standardError: Any = FileHandle.nullDevice
+        var standardError = LaunchedProcess.Output.discard
         if let logs {
-            let errors = Pipe(), errorBuffer = LineBuffer()
-            standardError = errors
-            errors.fileHandleForReading.readabilityHandler = { handle in
-                for line in errorBuffer.add(readChunk(handle.fileDescriptor)) { logs.add(line) }
-            }
+            let errorBuffer = LineBuffer()
+            standardError = .chunks { for line in errorBuffer.add($0) { logs.add(line) } }
         }
-        return try ClickBridgeBinary.launch(["run", "--config", config], standardOutput: pipe, standardError: standardError)
+        return try ClickBridgeBinary.launch(["run", "--config", config],
+                                            standardOutput: .chunks { for line in buffer.add($0) { lines.add(line) } },
+                                            standardError: standardError)
     }
 
     @Test func killedWithQueuedPressesThenRestartedDeliversEachOnce() async throws {

@@ -106,18 +106,17 @@ import Testing
               - deviceId: G030PM0HOSTILE02
                 trace: { file: \(dir)/clicks.trace }
             """.write(toFile: dir + "/run.yaml", atomically: true, encoding: .utf8)
-        let out = Pipe()
-        let process = try ClickBridgeBinary.launch(["run", "--config", dir + "/run.yaml"], standardOutput: out)
+        let process = try ClickBridgeBinary.launch(["run", "--config", dir + "/run.yaml"], standardOutput: .pipe)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         // As `head -1` does: one line, then the reading end is gone.
-        let reader = out.fileHandleForReading
+        let reader = try #require(process.standardOutput)
         var first = Data()
         while !first.contains(10) {
-            let chunk = try await offPool { readChunk(reader.fileDescriptor) }
+            let chunk = try await offPool { readChunk(reader) }
             if chunk.isEmpty { break }
             first.append(chunk)
         }
-        try reader.close()
+        close(reader)
 
         let owner = try OneClickClient(endpoint: endpoint, credentials: ClientCredentials.load(path: dir + "/state/credentials", profile: "owner"))
         var claimed = false

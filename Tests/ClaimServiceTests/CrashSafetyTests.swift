@@ -15,12 +15,12 @@ import Glibc
 /// Spawns the `clickbridge` binary built next to the test executable (`swift build --build-tests`
 /// builds both).
 @Suite struct CrashSafetyTests {
-    static func serve(directory: String, port: Int) throws -> Process {
+    static func serve(directory: String, port: Int) throws -> LaunchedProcess {
         try ClickBridgeBinary.launch(["serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state",
                                       "--credentials", directory + "/credentials"])
     }
 
-    static func waitUntilListening(_ s: LiveService, _ process: Process) async throws {
+    static func waitUntilListening(_ s: LiveService, _ process: LaunchedProcess) async throws {
         for _ in 0..<600 {
             guard process.isRunning else { throw CrashTestFailure("clickbridge serve exited with \(process.terminationStatus)") }
             if (try? await s.send("GET", "/devices")) != nil { return }

@@ -29,11 +29,10 @@ import Glibc
         let credentials = try LiveService.writeCredentials(in: directory)
         let port = try freePort()
         let log = directory + "/serve.log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let process = try launchProcess("/bin/sh", ["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", binary,
-                                                    "serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state",
-                                                    "--credentials", directory + "/credentials"],
-                                        standardError: try FileHandle(forWritingTo: URL(fileURLWithPath: log)))
+        let process = try LaunchedProcess("/bin/sh", ["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", binary,
+                                                      "serve", "--listen", "127.0.0.1:\(port)", "--state-dir", directory + "/state",
+                                                      "--credentials", directory + "/credentials"],
+                                          standardError: .file(log))
         defer {
             process.terminate()
             process.waitUntilExit()
@@ -145,7 +144,7 @@ import Glibc
         try await http.shutdown()
     }
 
-    static func waitUntilAnswering(_ client: OneClickClient, _ process: Process) async throws {
+    static func waitUntilAnswering(_ client: OneClickClient, _ process: LaunchedProcess) async throws {
         for _ in 0..<600 {
             guard process.isRunning else { throw CrashTestFailure("clickbridge serve exited with \(process.terminationStatus)") }
             if (try? await client.listDevices()) != nil { return }

@@ -28,11 +28,11 @@ public enum ClickBridgeBinary {
         return try await offPool { try FinishedCommand.run(binary, arguments, environment: environment) }
     }
 
-    /// Starts `clickbridge ARGUMENTS` and returns at once; what it writes goes where the caller says
-    /// (a `Pipe` or a `FileHandle`), and nowhere by default.
-    public static func launch(_ arguments: [String], standardOutput: Any = FileHandle.nullDevice,
-                              standardError: Any = FileHandle.nullDevice) throws -> Process {
-        try launchProcess(try required(), arguments, standardOutput: standardOutput, standardError: standardError)
+    /// Starts `clickbridge ARGUMENTS` and returns at once; what it writes goes where the caller says,
+    /// and nowhere by default.
+    public static func launch(_ arguments: [String], standardOutput: LaunchedProcess.Output = .discard,
+                              standardError: LaunchedProcess.Output = .discard) throws -> LaunchedProcess {
+        try LaunchedProcess(try required(), arguments, standardOutput: standardOutput, standardError: standardError)
     }
 
     public struct NotBuilt: Error, CustomStringConvertible {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// A command run to its end: its exit status and everything it wrote.
@@ -9,34 +12,26 @@ public struct FinishedCommand: Sendable {
     /// Runs `executable` and waits for it, blocking this thread (see `offPool`). `environment` is
     /// added to this process's own.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> FinishedCommand {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both to the end before waiting: a child that fills a pipe would never exit.
-        let o = readToEnd(out.fileHandleForReading.fileDescriptor)
-        let e = readToEnd(err.fileHandleForReading.fileDescriptor)
+        let errors = Collected()
+        let process = try LaunchedProcess(
+            executable, arguments,
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            standardOutput: .pipe, standardError: .chunks { errors.append($0) })
+        // Read to the end before waiting: a child that fills a pipe would never exit.
+        let out = readToEnd(process.standardOutput!)
+        close(process.standardOutput!)
         process.waitUntilExit()
-        return FinishedCommand(status: process.terminationStatus, out: String(decoding: o, as: UTF8.self),
-                               err: String(decoding: e, as: UTF8.self))
+        return FinishedCommand(status: process.terminationStatus, out: String(decoding: out, as: UTF8.self),
+                               err: String(decoding: errors.data, as: UTF8.self))
     }
 }
 
-/// Starts `executable` and returns at once; its output goes to `standardOutput` and
-/// `standardError` (a `Pipe` or a `FileHandle`).
-public func launchProcess(_ executable: String, _ arguments: [String], standardOutput: Any = FileHandle.nullDevice,
-                          standardError: Any = FileHandle.nullDevice) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = standardOutput
-    process.standardError = standardError
-    try process.run()
-    return process
+/// Bytes appended by one reader thread and read after it finished.
+private final class Collected: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = Data()
+    func append(_ chunk: Data) { lock.withLock { bytes.append(chunk) } }
+    var data: Data { lock.withLock { bytes } }
 }
 
 /// Runs blocking work (a child process's pipes, a blocking recv) on a thread of its own, so it does
