@@ -13,8 +13,7 @@ struct ActionsDaemonTests {
     func pressesRunTheirActions() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        let receiver = HTTPReceiver(path: "/hook")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/hook")
         defer { receiver.stop() }
         let script = SimulatedButton(name: "b").wait(.milliseconds(50))
             .click(.milliseconds(80), bounce: 3).wait(.milliseconds(600))

@@ -8,8 +8,7 @@ import TestSupport
 struct ActionsWebhookTests {
     @Test("the receiver gets the payload and a valid signature; a 503 is retried; nothing is sent after success")
     func deliverySignatureRetry() async throws {
-        let receiver = HTTPReceiver(path: "/hook")
-        let url = try await receiver.start(answers: [503])
+        let (receiver, url) = try await HTTPReceiver.started(path: "/hook", answers: [503])
         defer { receiver.stop() }
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.05, cap: 30)))
         let hook = WebhookAction(url: url, headers: [.init(name: "Authorization", value: "Bearer t0ken")],
@@ -60,8 +59,7 @@ struct ActionsWebhookTests {
 
     @Test("retries stop at the limit")
     func retryLimit() async throws {
-        let receiver = HTTPReceiver(path: "/hook")
-        let url = try await receiver.start(answers: [500, 502, 503, 504, 200])
+        let (receiver, url) = try await HTTPReceiver.started(path: "/hook", answers: [500, 502, 503, 504, 200])
         defer { receiver.stop() }
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
         let outcome = await sender.send(WebhookAction(url: url, retries: 2), event: sampleEvent())
@@ -74,8 +72,7 @@ struct ActionsWebhookTests {
 
     @Test("a 4xx is final: no retry")
     func clientErrorIsFinal() async throws {
-        let receiver = HTTPReceiver(path: "/hook")
-        let url = try await receiver.start(answers: [404])
+        let (receiver, url) = try await HTTPReceiver.started(path: "/hook", answers: [404])
         defer { receiver.stop() }
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))
         let outcome = await sender.send(WebhookAction(url: url, method: "PUT", retries: 5), event: sampleEvent())
@@ -88,8 +85,7 @@ struct ActionsWebhookTests {
     @Test("connection errors are retried up to the limit, then reported")
     func refused() async throws {
         // A port that was just free: nothing listens there.
-        let receiver = HTTPReceiver(path: "/hook")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/hook")
         receiver.stop()
         try await Task.sleep(for: .milliseconds(100))
         let sender = WebhookSender(policy: .webhooks.with(backoff: Backoff(initial: 0.01, cap: 30)))

@@ -14,6 +14,9 @@ import Testing
         return path
     }
 
+    /// One click 20 ms in, released at 100 ms.
+    static let oneClick = SimulatedButton(name: "b").wait(.milliseconds(20)).click(.milliseconds(80))
+
     @Test func tracePressesBecomeDeliveredEventsInOrder() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
@@ -87,9 +90,8 @@ import Testing
     @Test func stopDecidesAPendingPressAndKeepsIt() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        // A single click, then nothing: without a stop it would be decided 400 ms after release.
-        let script = SimulatedButton(name: "b").wait(.milliseconds(20)).click(.milliseconds(80))
-        let trace = try writeTrace(in: dir, script)
+        // A single click, then nothing: without a stop it would be decided 60 s after release.
+        let trace = try writeTrace(in: dir, Self.oneClick)
         let config = try ConfigLoader.parse("""
             buttons:
               - deviceId: a1
@@ -114,8 +116,7 @@ import Testing
     @Test func aMissingGPIOChipDoesNotStopTheOtherButtons() async throws {
         let dir = try makeTemporaryDirectory()
         defer { removeTemporaryDirectory(dir) }
-        let script = SimulatedButton(name: "b").wait(.milliseconds(20)).click(.milliseconds(80))
-        let trace = try writeTrace(in: dir, script)
+        let trace = try writeTrace(in: dir, Self.oneClick)
         let config = try ConfigLoader.parse("""
             buttons:
               - deviceId: gpio-button

@@ -33,6 +33,17 @@ import Testing
         return true
     }
 
+    /// As root: a temporary directory others may enter, the credentials in it, and an empty state
+    /// directory in it with `stateMode`. The caller removes `dir`.
+    func rootLayout(stateMode: mode_t) throws -> (dir: String, creds: String, state: String) {
+        let dir = try makeTemporaryDirectory()
+        chmod(dir, 0o755)
+        let state = dir + "/state"
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
+        chmod(state, stateMode)  // after creating it, so the umask does not narrow it
+        return (dir, try credentials(in: dir), state)
+    }
+
     func expectRefusal(_ r: FinishedCommand, naming file: String, _ says: [String],
                        sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(r.status != 0, sourceLocation: sourceLocation)
@@ -44,12 +55,8 @@ import Testing
 
     @Test func stateDirNotWritable() async throws {
         guard needsRoot() else { return }
-        let dir = try makeTemporaryDirectory()
+        let (dir, creds, state) = try rootLayout(stateMode: 0o755)
         defer { removeTemporaryDirectory(dir) }
-        chmod(dir, 0o755)
-        let creds = try credentials(in: dir)
-        let state = dir + "/state"
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
         let r = try await serve(["--state-dir", state, "--credentials", creds], as: nobody)
         expectRefusal(r, naming: state + "/claim-service.sqlite",
                       ["\(state) is not writable by nobody (owner root, group root, mode 0755)", "make the state dir writable", "another state dir"])
@@ -69,14 +76,10 @@ import Testing
 
     @Test func credentialsNotReadable() async throws {
         guard needsRoot() else { return }
-        let dir = try makeTemporaryDirectory()
-        defer { removeTemporaryDirectory(dir) }
-        chmod(dir, 0o755)
-        let creds = try credentials(in: dir)
-        chmod(creds, 0o600)
         // The service's user owns its state dir; a directory others could write would be refused.
-        let state = dir + "/state"
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let (dir, creds, state) = try rootLayout(stateMode: 0o700)
+        defer { removeTemporaryDirectory(dir) }
+        chmod(creds, 0o600)
         chown(state, 65534, 65534)
         let given = try await serve(["--state-dir", state, "--credentials", creds], as: nobody)
         expectRefusal(given, naming: creds, ["is not readable by nobody (owner root, group nogroup, mode 0600)", "omit --credentials"])
@@ -103,13 +106,8 @@ import Testing
 
     @Test func walNotWritableByTheServicesUser() async throws {
         guard needsRoot() else { return }
-        let dir = try makeTemporaryDirectory()
+        let (dir, creds, state) = try rootLayout(stateMode: 0o755)
         defer { removeTemporaryDirectory(dir) }
-        chmod(dir, 0o755)
-        let creds = try credentials(in: dir)
-        let state = dir + "/state"
-        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
-        chmod(state, 0o755)
         // The database belongs to the service's user, but a -wal left by a run as root does not.
         #expect(FileManager.default.createFile(atPath: state + "/claim-service.sqlite", contents: Data()))
         #expect(FileManager.default.createFile(atPath: state + "/claim-service.sqlite-wal", contents: Data()))

@@ -170,8 +170,7 @@ struct CallbackAddressTests {
 
     @Test("a private callback stored while allowed is refused at delivery once the allowance is gone")
     func storedThenDisallowed() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
         let directory = temporaryDirectory()
         let id = newDeviceId()
@@ -197,11 +196,9 @@ struct CallbackAddressTests {
 
     @Test("a redirect is not followed, even to an allowed address: the delivery is dead with the 302")
     func redirectRefused() async throws {
-        let target = HTTPReceiver(path: "/callback")
-        let targetURL = try await target.start()
+        let (target, targetURL) = try await HTTPReceiver.started(path: "/callback")
         defer { target.stop() }
-        let redirecting = HTTPReceiver(path: "/callback")
-        let url = try await redirecting.start(answers: [.redirect(targetURL)])
+        let (redirecting, url) = try await HTTPReceiver.started(path: "/callback", answers: [.redirect(targetURL)])
         defer { redirecting.stop() }
         let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url)
         let delivery = h.startDeliverer()

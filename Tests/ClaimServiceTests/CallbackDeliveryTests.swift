@@ -21,8 +21,7 @@ struct CallbackDeliveryTests {
 
     @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload")
     func deliversInOrder() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
         let h = try Harness(configure: Self.loopback)
         let id = newDeviceId()
@@ -85,8 +84,7 @@ struct CallbackDeliveryTests {
 
     @Test("no callback for a disabled device, an unclaimed device, a duplicate event, or a device without one; re-enabled, it fires again")
     func onlyClaimedEnabledNewEvents() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
         let h = try Harness(configure: Self.loopback)
         let id = newDeviceId()
@@ -131,12 +129,8 @@ struct CallbackDeliveryTests {
 
     @Test("a 503 is retried; after the 200 nothing is sent again, and the record says delivered on attempt 2")
     func retriedAfter503() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start(answers: [.status(503)])
-        defer { receiver.stop() }
-        let (h, id) = try await Self.claimedWithCallback(url)
-        let delivery = h.startDeliverer()
-        defer { delivery.stop() }
+        let (receiver, h, id, delivery) = try await Self.delivering(answers: [.status(503)])
+        defer { delivery.stop(); receiver.stop() }
         let eventId = UUID().uuidString
         try await h.press(id, eventId: eventId)
         let settled = try await delivery.next(2)
@@ -155,12 +149,8 @@ struct CallbackDeliveryTests {
 
     @Test("a 400 is dead at once, and the next event is still delivered")
     func deadOn400() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start(answers: [.status(400)])
-        defer { receiver.stop() }
-        let (h, id) = try await Self.claimedWithCallback(url)
-        let delivery = h.startDeliverer()
-        defer { delivery.stop() }
+        let (receiver, h, id, delivery) = try await Self.delivering(answers: [.status(400)])
+        defer { delivery.stop(); receiver.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
         h.clock.advance(seconds: 1)
@@ -178,14 +168,10 @@ struct CallbackDeliveryTests {
 
     @Test("retries stop at the limit: the delivery is dead, and the next one goes through")
     func deadAtRetryLimit() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start(answers: [.status(500), .status(429), .status(502)])
-        defer { receiver.stop() }
         var policy = Self.quick
         policy.retry.maxAttempts = 3
-        let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
-        let delivery = h.startDeliverer()
-        defer { delivery.stop() }
+        let (receiver, h, id, delivery) = try await Self.delivering(answers: [.status(500), .status(429), .status(502)], policy: policy)
+        defer { delivery.stop(); receiver.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
         try await h.press(id, eventId: second)
@@ -199,11 +185,9 @@ struct CallbackDeliveryTests {
 
     @Test("a slow callback holds neither ingest nor another device's deliveries")
     func slowCallbackBlocksNothing() async throws {
-        let slow = HTTPReceiver(path: "/callback")
-        let slowURL = try await slow.start(answers: [.hold])
+        let (slow, slowURL) = try await HTTPReceiver.started(path: "/callback", answers: [.hold])
         defer { slow.stop() }
-        let fast = HTTPReceiver(path: "/callback")
-        let fastURL = try await fast.start()
+        let (fast, fastURL) = try await HTTPReceiver.started(path: "/callback")
         defer { fast.stop() }
         let h = try Harness(configure: Self.loopback)
         let a = newDeviceId(), b = newDeviceId()
@@ -238,8 +222,7 @@ struct CallbackDeliveryTests {
     @Test("an unreachable callback (closed port) is acknowledged at ingest, retried, then dead")
     func unreachableCallback() async throws {
         // A port that was just free: nothing listens on it.
-        let closed = HTTPReceiver(path: "/callback")
-        let url = try await closed.start()
+        let (closed, url) = try await HTTPReceiver.started(path: "/callback")
         closed.stop()
         try await Task.sleep(for: .milliseconds(100))
         var policy = Self.quick
@@ -270,20 +253,11 @@ struct CallbackDeliveryTests {
 
     @Test("a delivery left pending is delivered by the next service started on the same state directory")
     func resumesAfterRestart() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
         let directory = temporaryDirectory()
         let eventId = UUID().uuidString
-        do {
-            // The first service stores the event but stops before delivering it.
-            let (h, id) = try await Self.claimedWithCallback(url, directory: directory)
-            try await h.press(id, eventId: eventId)
-            #expect(try await h.core.store.callbackDelivery(eventId: eventId)?.state == .pending)
-        }
-        #expect(receiver.deliveries.isEmpty)
-        let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
-            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick, allowPrivateCallbacks: true))
+        let server = try await Self.restartedWithPendingDelivery(eventId, to: receiver, url: url, directory: directory)
         try await receiver.waitForRequests(1)
         // The answer is recorded just after the receiver sees the request: wait for the record
         // before stopping, or shutdown could cut the attempt short (it would stay pending).
@@ -303,17 +277,11 @@ struct CallbackDeliveryTests {
 
     @Test("shutdown interrupts a delivery in flight without counting it: it stays pending for the next start")
     func shutdownLeavesItPending() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start(answers: [.hold])
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback", answers: [.hold])
         defer { receiver.stop() }
         let directory = temporaryDirectory()
         let eventId = UUID().uuidString
-        do {
-            let (h, id) = try await Self.claimedWithCallback(url, directory: directory)
-            try await h.press(id, eventId: eventId)
-        }
-        let server = try await ClaimServer.start(configuration: ClaimServiceConfiguration(
-            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: Self.quick, allowPrivateCallbacks: true))
+        let server = try await Self.restartedWithPendingDelivery(eventId, to: receiver, url: url, directory: directory)
         try await receiver.waitForRequests(1)
         // The receiver holds the request; shutdown returns anyway.
         await server.shutdown()
@@ -349,6 +317,33 @@ struct CallbackDeliveryTests {
     // MARK: helpers
 
     /// A registered, claimed device of `ownerA` whose onClick callback is `url`.
+    /// A claimed device whose callback is a receiver giving `answers`, and the deliverer running.
+    static func delivering(answers: [HTTPReceiver.Answer], policy: CallbackPolicy = quick) async throws
+        -> (HTTPReceiver, Harness, String, RunningDeliverer) {
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback", answers: answers)
+        do {
+            let (h, id) = try await claimedWithCallback(url, policy: policy)
+            return (receiver, h, id, h.startDeliverer())
+        } catch {
+            receiver.stop()
+            throw error
+        }
+    }
+
+    /// Stores `eventId` for a claimed device whose callback is `url`, in a service that stops
+    /// before delivering it; then starts the next service on the same state directory.
+    static func restartedWithPendingDelivery(_ eventId: String, to receiver: HTTPReceiver, url: String,
+                                             directory: String) async throws -> RunningClaimServer {
+        do {
+            let (h, id) = try await claimedWithCallback(url, directory: directory)
+            try await h.press(id, eventId: eventId)
+            #expect(try await h.core.store.callbackDelivery(eventId: eventId)?.state == .pending)
+        }
+        #expect(receiver.deliveries.isEmpty)
+        return try await ClaimServer.start(configuration: ClaimServiceConfiguration(
+            stateDirectory: directory, authenticator: RejectAll(), callbackPolicy: quick, allowPrivateCallbacks: true))
+    }
+
     static func claimedWithCallback(
         _ url: String, policy: CallbackPolicy = quick, allowPrivate: Bool = true, directory: String = temporaryDirectory()
     ) async throws -> (Harness, String) {

@@ -51,8 +51,7 @@ import Testing
 
     @Test("the same id on two claimed devices with callbacks: both are queued and delivered")
     func bothCallbacksAreDelivered() async throws {
-        let receiver = HTTPReceiver(path: "/callback")
-        let url = try await receiver.start()
+        let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
         let (h, first) = try await CallbackDeliveryTests.claimedWithCallback(url)
         let second = newDeviceId()

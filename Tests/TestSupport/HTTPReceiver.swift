@@ -43,6 +43,12 @@ public final class HTTPReceiver: Sendable {
 
     public var deliveries: [Delivery] { state.withLock { $0.deliveries } }
 
+    /// A receiver of `path`, started, and the URL of that path.
+    public static func started(path: String, answers: [Answer] = []) async throws -> (HTTPReceiver, String) {
+        let receiver = HTTPReceiver(path: path)
+        return (receiver, try await receiver.start(answers: answers))
+    }
+
     /// Starts the server; returns the URL of its path, `http://127.0.0.1:PORT/PATH`.
     public func start(answers script: [Answer] = []) async throws -> String {
         state.withLock { $0.script = script }

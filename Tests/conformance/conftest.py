@@ -71,6 +71,16 @@ def write_credentials(path: pathlib.Path) -> None:
     path.chmod(0o600)
 
 
+def terminate(proc: subprocess.Popen) -> None:
+    """SIGTERM, as systemd stops the service; SIGKILL if it is not gone within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def clickbridge_binary() -> pathlib.Path:
     env = os.environ.get("CLICKBRIDGE_BIN")
     if env:
@@ -138,12 +148,7 @@ class Service:
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            terminate(self.proc)
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None

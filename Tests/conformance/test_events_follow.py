@@ -6,7 +6,7 @@ import subprocess
 import threading
 import time
 
-from conftest import clickbridge_binary, utcnow
+from conftest import clickbridge_binary, terminate, utcnow
 
 DEADLINE = 20  # seconds: a failure deadline, not a latency bound
 
@@ -50,12 +50,7 @@ class Follower:
         raise AssertionError(f"events --follow printed nothing within {DEADLINE} s")
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc)
 
 
 def test_follow_prints_each_press_once_in_order(service, workdir, device, flow):
