@@ -210,6 +210,7 @@ def main() -> None:
     (work / "credentials").write_text(
         f"[bridge]\naws_access_key_id = {akid_bridge}\naws_secret_access_key = {secret_bridge}\naws_account_id = {ACCOUNT}\n\n"
         f"[owner]\naws_access_key_id = {akid_owner}\naws_secret_access_key = {secret_owner}\naws_account_id = {ACCOUNT}\n")
+    (work / "credentials").chmod(0o600)  # serve refuses credentials that others may read
     state = work / "state"
     state.mkdir()
     port = free_port()

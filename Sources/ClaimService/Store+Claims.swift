@@ -68,7 +68,7 @@ extension Store {
     /// Returns `total`: the code's devices the caller owns afterwards.
     func claimByCode(_ code: String, account: String, now: Int64) async throws(ServiceError) -> Int {
         try await write { db in
-            let devices = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM device WHERE claimCode = ?"), arguments: [code])
+            let devices = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Store.deviceColumns) FROM device WHERE claimCode = ?"), arguments: [code])
                 .map(Store.record)
             let toClaim = try ClaimRules.claimByCode(code, devices: devices, account: account)
             for id in toClaim {

@@ -23,7 +23,7 @@ extension Store {
         account: String, type: String?, afterDeviceId: String?, limit: Int
     ) async throws(ServiceError) -> ([(DeviceRecord, [String: String])], Bool) {
         let page: [DeviceWithTags] = try await read { db in
-            var sql = "SELECT * FROM device WHERE ownerAccount = ?"
+            var sql = "SELECT \(Store.deviceColumns) FROM device WHERE ownerAccount = ?"
             var args: StatementArguments = [account]
             if let type {
                 sql += " AND type = ?"
