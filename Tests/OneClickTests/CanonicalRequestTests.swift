@@ -16,6 +16,13 @@ struct CanonicalRequestTests {
         #expect(CanonicalRequest.canonicalURI(rawPath: "/devices/") == "/devices/")
         #expect(CanonicalRequest.canonicalURI(rawPath: "//devices//x") == "/devices/x")
         #expect(CanonicalRequest.canonicalURI(rawPath: "/a/./b/../c") == "/a/c")
+        #expect(CanonicalRequest.normalizePath("/a/b/..") == "/a")
+        #expect(CanonicalRequest.normalizePath("/a/b/../") == "/a/")
+        #expect(CanonicalRequest.normalizePath("/../..") == "/")
+        #expect(CanonicalRequest.normalizePath("/./") == "/")
+        #expect(CanonicalRequest.normalizePath("a/b") == "a/b")
+        #expect(CanonicalRequest.normalizePath("/..a/.b./...") == "/..a/.b./...")
+        #expect(CanonicalRequest.normalizePath("/d%C3%A9j%C3%A0//vu/") == "/d%C3%A9j%C3%A0/vu/")
     }
 
     @Test func queryIsSortedByKeyThenValueAndReencoded() {
@@ -27,6 +34,10 @@ struct CanonicalRequestTests {
 
     @Test func headerValuesAreTrimmedAndCollapsed() {
         #expect(CanonicalRequest.normalizeHeaderValue("  a   b\tc  ") == "a b c")
+        #expect(CanonicalRequest.normalizeHeaderValue("") == "")
+        #expect(CanonicalRequest.normalizeHeaderValue(" \t ") == "")
+        #expect(CanonicalRequest.normalizeHeaderValue("application/x-amz-json-1.1") == "application/x-amz-json-1.1")
+        #expect(CanonicalRequest.normalizeHeaderValue("a\t\t b  é ") == "a b é")
     }
 
     @Test func percentEncoding() {

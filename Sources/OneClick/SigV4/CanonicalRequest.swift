@@ -52,17 +52,24 @@ public struct CanonicalRequest: Sendable {
     /// leading and, when anything is left, a trailing slash. An empty path is `/`.
     static func normalizePath(_ path: String) -> String {
         if path.isEmpty { return "/" }
-        var kept: [Substring] = []
-        // Split as bytes, as botocore does by code points: a Character-wise split costs ten times
-        // as much and would not split a slash followed by a combining mark.
-        for segment in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init) {
-            if segment == "." { continue }
-            if segment == ".." { _ = kept.popLast(); continue }
+        // As bytes, as botocore splits by code points: a Character-wise split costs ten times as
+        // much, and would not split a slash followed by a combining mark.
+        let bytes = Array(path.utf8)
+        var kept: [ArraySlice<UInt8>] = []
+        for segment in bytes.split(separator: slash) {
+            if segment.elementsEqual(".".utf8) { continue }
+            if segment.elementsEqual("..".utf8) { _ = kept.popLast(); continue }
             kept.append(segment)
         }
-        let leading = path.hasPrefix("/") ? "/" : ""
-        let trailing = path.hasSuffix("/") && !kept.isEmpty ? "/" : ""
-        return leading + kept.joined(separator: "/") + trailing
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        if bytes.first == slash { out.append(slash) }
+        for (n, segment) in kept.enumerated() {
+            if n > 0 { out.append(slash) }
+            out.append(contentsOf: segment)
+        }
+        if bytes.last == slash && !kept.isEmpty { out.append(slash) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Each `key=value` pair decoded and re-encoded with AWS percent-encoding, then sorted by key
@@ -90,10 +97,25 @@ public struct CanonicalRequest: Sendable {
 
     /// Trims the value and collapses runs of whitespace into one space, as botocore does.
     static func normalizeHeaderValue(_ value: String) -> String {
-        value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
-            .joined(separator: " ")
+        // As bytes: Swift's Characters cost more, and take "\r\n" as one that is neither.
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count)
+        var gap = false
+        for byte in value.utf8 {
+            if byte == space || byte == tab || byte == newline || byte == carriageReturn {
+                gap = !out.isEmpty
+            } else {
+                if gap { out.append(space) }
+                gap = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
+
+private let slash = UInt8(ascii: "/"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+private let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
 /// The hashing and key derivation of SigV4, over swift-crypto.
 public enum SigV4Crypto {
@@ -120,15 +142,20 @@ public enum SigV4Crypto {
         Array(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
-    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+    public static func hex(_ sequence: some Sequence<UInt8>) -> String {
+        let bytes = Array(sequence)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            var i = 0
+            for b in bytes {
+                out[i] = hexDigits[Int(b >> 4)]
+                out[i + 1] = hexDigits[Int(b & 0x0F)]
+                i += 2
+            }
+            return i
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Decodes lower- or upper-case hex; nil if malformed.
     static func unhex(_ text: String) -> [UInt8]? {

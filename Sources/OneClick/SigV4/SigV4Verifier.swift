@@ -130,9 +130,10 @@ public struct SigV4Verifier: Sendable {
         let canonical = CanonicalRequest(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
                                          headers: signed, payload: request.body)
         let stringToSign = SigV4Crypto.stringToSign(amzDate: amzDateText, scope: auth.scope, canonicalRequestHash: canonical.hashHex)
-        let key = keyCache.key(accessKeyId: auth.accessKeyId, secret: identity.secretAccessKey, day: auth.day,
+        var mac = keyCache.mac(accessKeyId: auth.accessKeyId, secret: identity.secretAccessKey, day: auth.day,
                                region: auth.region, service: auth.service)
-        let expected = SigV4Crypto.signature(key: key, stringToSign: stringToSign)
+        mac.update(data: Array(stringToSign.utf8))
+        let expected = Array(mac.finalize())
         guard let given = SigV4Crypto.unhex(auth.signature), SigV4Crypto.constantTimeEquals(expected, given) else {
             throw SigV4Failure(.signatureMismatch,
                                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",

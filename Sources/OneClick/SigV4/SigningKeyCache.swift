@@ -13,17 +13,20 @@ public final class SigningKeyCache: Sendable {
         let service: String
     }
 
-    private let keys = Mutex<[Scope: SymmetricKey]>([:])
+    // The HMAC already keyed with the signing key: keying it hashes two blocks, 15,000
+    // instructions a request; a copy shares that state until it is updated.
+    private let keys = Mutex<[Scope: HMAC<SHA256>]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 1024) {
         self.capacity = capacity
     }
 
-    func key(accessKeyId: String, secret: String, day: String, region: String, service: String) -> SymmetricKey {
+    /// An HMAC keyed with the signing key of this scope, ready for the string to sign.
+    func mac(accessKeyId: String, secret: String, day: String, region: String, service: String) -> HMAC<SHA256> {
         let scope = Scope(accessKeyId: accessKeyId, secret: secret, day: day, region: region, service: service)
         if let key = keys.withLock({ $0[scope] }) { return key }
-        let key = SigV4Crypto.signingKey(secret: secret, day: day, region: region, service: service)
+        let key = HMAC<SHA256>(key: SigV4Crypto.signingKey(secret: secret, day: day, region: region, service: service))
         keys.withLock { keys in
             // Days roll over and keys rotate; dropping everything now and then is simplest.
             if keys.count >= capacity { keys.removeAll(keepingCapacity: true) }
