@@ -104,8 +104,9 @@ import Testing
         let lines = Collector<String>()
         let daemon = try BridgeDaemon(config: config, outbox: outbox, sink: sink, notifier: SystemdNotifier(environment: [:]), say: lines.add)
         let run = Task { try await daemon.run() }
-        // Wait until the release has been replayed, then stop long before the 60 s window closes.
-        try await Task.sleep(for: .milliseconds(400))
+        // Wait until the release (100 ms into the replay) has surely been replayed, even on a
+        // loaded machine, then stop long before the 60 s window closes.
+        try await Task.sleep(for: .seconds(3))
         daemon.stop()
         try await run.value
         let kept = try Outbox(stateDir: dir).pending()
