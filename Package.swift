@@ -43,6 +43,8 @@ let serviceTargets: [Target] = [
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "GRDB", package: "GRDB.swift"),
+        // SQLiteLog's probe, on a bare connection (a GRDB queue would start libdispatch's workers).
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Logging", package: "swift-log"),
         // Click callbacks: the service POSTs a claimed device's events to its owner's URL.
         .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -5,7 +5,8 @@ extension ClaimServiceCore {
     func describeDevice(_ deviceId: String, _ input: OperationInput) async throws(ServiceError) -> Reply {
         try Self.checkDeviceId(deviceId)
         let (device, tags) = try await store.ownedDevice(deviceId: deviceId, account: input.caller.accountId)
-        return .ok(DescribeDeviceResponse(deviceDescription: description(device, tags: tags, caller: input.caller)))
+        let response = DescribeDeviceResponse(deviceDescription: description(device, tags: tags, caller: input.caller))
+        return Reply(status: 200, body: DeviceJSON.describeDevice(response) ?? JSONWire.encode(response))
     }
 
     func listDevices(_ input: OperationInput) async throws(ServiceError) -> Reply {
@@ -16,8 +17,8 @@ extension ClaimServiceCore {
         let (page, more) = try await store.listDevices(
             account: input.caller.accountId, type: type, afterDeviceId: after, limit: limit)
         let next = more ? page.last.map { PageToken(kind: "devices", scope: scope, after: $0.0.deviceId).encoded } : nil
-        return .ok(ListDevicesResponse(
-            devices: page.map { description($0.0, tags: $0.1, caller: input.caller) }, nextToken: next))
+        let response = ListDevicesResponse(devices: page.map { description($0.0, tags: $0.1, caller: input.caller) }, nextToken: next)
+        return Reply(status: 200, body: DeviceJSON.listDevices(response) ?? JSONWire.encode(response))
     }
 
     func updateDeviceState(_ deviceId: String, _ input: OperationInput) async throws(ServiceError) -> Reply {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Logging
 import OneClick
 import Synchronization
@@ -22,10 +23,16 @@ public enum SQLiteLog {
     private static let installed: Bool = {
         Database.logError = { code, message in SQLiteLog.receive(code: code, message: message) }
         // SQLite logs every statement that fails to prepare: one such statement on a private
-        // in-memory database tells whether the hook is in place.
-        if let probe = try? DatabaseQueue() {
-            _ = try? probe.read { db in try db.execute(sql: "SELECT * FROM \(probeTable)") }
+        // in-memory database tells whether the hook is in place. Through SQLite's own calls, not
+        // a GRDB DatabaseQueue: releasing one starts a libdispatch worker thread, and with it the
+        // worker pool's monitor, which then wakes the idle daemon once a second for good.
+        var probe: OpaquePointer?
+        if sqlite3_open_v2(":memory:", &probe, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK {
+            var statement: OpaquePointer?
+            _ = sqlite3_prepare_v2(probe, "SELECT * FROM \(probeTable)", -1, &statement, nil)
+            sqlite3_finalize(statement)
         }
+        sqlite3_close(probe)
         return state.withLock { $0.probeSeen }
     }()
 
