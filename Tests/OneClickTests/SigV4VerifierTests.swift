@@ -38,7 +38,7 @@ struct SigV4VerifierTests {
     @Test func roundTripReportsPrincipalAccountAndRegion() throws {
         let request = Self.signed(region: "eu-west-1")
         let principal = try verify(request)
-        let given = try #require(request.values(of: "authorization").first?.components(separatedBy: "Signature=").last)
+        let given = try #require(request.lowercasedHeaders.values(of: "authorization").first?.components(separatedBy: "Signature=").last)
         #expect(principal == SigV4Principal(name: "owner", accountId: "123456789012", accessKeyId: "AKIAOWNER",
                                             region: "eu-west-1", generation: .current,
                                             signature: given, signedAt: 1_795_000_000))

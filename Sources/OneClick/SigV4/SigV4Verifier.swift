@@ -57,8 +57,18 @@ public struct SigV4Request: Sendable {
         self.body = body
     }
 
+    /// The headers with their names in lower case, made once per verification: a lookup per
+    /// signed header used to lower-case every name again.
+    var lowercasedHeaders: LowercasedHeaders { LowercasedHeaders(headers.map { ($0.name.lowercased(), $0.value) }) }
+}
+
+/// Header lookup by lower-case name.
+struct LowercasedHeaders {
+    let headers: [(name: String, value: String)]
+    init(_ headers: [(name: String, value: String)]) { self.headers = headers }
+
     func values(of name: String) -> [String] {
-        headers.filter { $0.name.lowercased() == name }.map(\.value)
+        headers.filter { $0.name == name }.map(\.value)
     }
 }
 
@@ -79,7 +89,8 @@ public struct SigV4Verifier: Sendable {
     ///   - lookup: the identity for an access key id, or nil if it is unknown.
     public func verify(_ request: SigV4Request, service: String, now: Date,
                        lookup: (String) -> SigV4Identity?) throws(SigV4Failure) -> SigV4Principal {
-        let authorizations = request.values(of: "authorization")
+        let headers = request.lowercasedHeaders
+        let authorizations = headers.values(of: "authorization")
         guard let header = authorizations.first, !header.isEmpty else {
             throw SigV4Failure(.missingAuthentication,
                                "Missing Authentication Token: sign the request with AWS Signature Version 4 (Authorization header).")
@@ -89,7 +100,7 @@ public struct SigV4Verifier: Sendable {
         }
         let auth = try SigV4Authorization.parse(header)
 
-        guard let amzDateText = request.values(of: "x-amz-date").first else {
+        guard let amzDateText = headers.values(of: "x-amz-date").first else {
             throw SigV4Failure(.incompleteSignature, "Authorization header requires existence of an 'X-Amz-Date' header.")
         }
         guard let amzDate = AmzDate(parsing: amzDateText) else {
@@ -123,7 +134,7 @@ public struct SigV4Verifier: Sendable {
         var signed: [(name: String, value: String)] = []
         for name in auth.signedHeaders {
             // A signed header the request lacks signs as empty, so the signature will not match.
-            let values = request.values(of: name)
+            let values = headers.values(of: name)
             if values.isEmpty { signed.append((name, "")) }
             for value in values { signed.append((name, value)) }
         }
