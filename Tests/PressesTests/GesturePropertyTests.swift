@@ -151,6 +151,26 @@ import Testing
         }
     }
 
+    @Test func finishCutsARunAtItsInstant() {
+        for seed in 1...Self.cases {
+            var rng = SplitMix64(seed: seed &+ 10_000_000)
+            let timing = Self.randomGestureTiming(&rng)
+            let held = rng.chance(0.2)
+            let script = PropertyTests.arbitraryScript(&rng, timing: timing, count: Int(rng.int(0...40)))
+            let cut = Self.horizon(script, &rng)
+            let ticked = replay(script, timing: timing, initiallyPressed: held, until: cut)
+            // `replay` checks that nothing is pending after the shutdown: no repeat comes later.
+            let finished = replay(script, timing: timing, initiallyPressed: held, finishAt: cut)
+            // Everything decided by the cut is as in a run that just reached it...
+            #expect(Array(finished.prefix(ticked.count)) == ticked, "seed \(seed)")
+            // ...and shutdown decides, at the cut, at most one pending gesture, with only the
+            // repeats already due (deferred by a burst) besides.
+            let forced = finished.dropFirst(ticked.count)
+            #expect(forced.allSatisfy { $0.decidedAt == cut && $0.pressedAt <= cut }, "seed \(seed)")
+            #expect(forced.filter { $0.gesture.name != .longRepeat }.count <= 1, "seed \(seed)")
+        }
+    }
+
     // MARK: the reference model
 
     @Test func theDetectorAgreesWithTheGestureReferenceModel() {
