@@ -98,8 +98,8 @@ public struct PressDetector: Sendable {
     /// A burst in progress is resolved as the line stands now, then the decision it leads to is
     /// made, all with `decidedAt = now` (or the last instant processed, if later).
     /// A button still held in its first press is LONG, in a later one the multi-press so far.
-    /// A LONG_REPEAT is no pending decision: only one already due (deferred by a burst) is
-    /// emitted, and no more come for this hold.
+    /// A LONG_REPEAT is no pending decision: only those already due (deferred by a burst) are
+    /// emitted, and no more come for this hold. A LONG still held gets no LONG_RELEASE.
     public mutating func finish(at now: Timestamp, into presses: inout [Press]) {
         let now = max(now, horizon)
         process(upTo: now, into: &presses)
