@@ -22,7 +22,7 @@ enum DetectorBench {
         // Rates by thread CPU time (the machine may be shared) and by wall-clock time.
         var rates: [Double] = []
         var wallRates: [Double] = []
-        var counts: [ClickType: Int] = [:]
+        var counts: [Gesture: Int] = [:]
         let runs = 5
         for _ in 0..<runs {
             presses.removeAll(keepingCapacity: true)
@@ -38,7 +38,7 @@ enum DetectorBench {
             rates.append(Double(edges.count) / (Double(elapsed) / 1e9))
             wallRates.append(Double(edges.count) / (Double(wall) / 1e9))
         }
-        for press in presses { counts[press.clickType, default: 0] += 1 }
+        for press in presses { counts[press.gesture, default: 0] += 1 }
         rates.sort()
         wallRates.sort()
         let median = rates[runs / 2]

@@ -34,11 +34,11 @@ func liveLatencyBenchmark() throws {
     let (source, _) = try TimedEdgeSource.replaying(trace, startingAt: MonotonicClock.now() + .milliseconds(50))
     var latencies: [Int64] = []
     latencies.reserveCapacity(total)
-    var counts: [ClickType: Int] = [:]
+    var counts: [Gesture: Int] = [:]
     let loop = try EventLoop { event in
         if case .press(_, let p) = event {
             latencies.append((MonotonicClock.now() - p.decidedAt).nanoseconds)
-            counts[p.clickType, default: 0] += 1
+            counts[p.gesture, default: 0] += 1
         }
     }
     loop.add(source, timing: timing)

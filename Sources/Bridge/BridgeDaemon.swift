@@ -75,7 +75,7 @@ public final class BridgeDaemon: Sendable {
         self.recorder = recorder
         let writer = OutboxWriter(commit: { press, deviceId in
             guard let event = recorder.record(press, deviceId: deviceId) else { return }
-            say("\(press.clickType.rawValue) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
+            say("\(press.gesture) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
         }, retryWaiting: { recorder.retryWaiting() })
         self.writer = writer
         let deviceIds = wiring.deviceIds

@@ -172,14 +172,14 @@ public struct Demo: Sendable {
                 guard which == attempt else { continue }
                 throw BridgeFailure(decided == nil ? "the simulated \(expect.rawValue) was not decided within 10 s" : "the \(expect.rawValue) event was not acknowledged within 10 s")
             case .report(.queued(let press, _)):
-                guard press.clickType == expect else { throw BridgeFailure("the button was decided \(press.clickType.rawValue), expected \(expect.rawValue)") }
+                guard press.clickType == expect else { throw BridgeFailure("the button was decided \(press.gesture), expected \(expect.rawValue)") }
                 decided = press
                 let held = Double((press.decidedAt - press.pressedAt).nanoseconds) / 1e6
                 // The edges the loop had delivered when the detector decided: those played by then.
                 let seen = script.edges.filter { first + ($0.time - script.edges[0].time) <= press.decidedAt }.count
                 // A LONG is decided while the button is still held: its release edges come later.
                 let when = seen < edges ? "while still held, after \(seen) of its \(edges) edges" : "from its \(edges) edges"
-                detail("detector: debounced → \(press.clickType.rawValue) \(when), decided \(Int(held.rounded())) ms after the first press; committed to the outbox")
+                detail("detector: debounced → \(press.gesture) \(when), decided \(Int(held.rounded())) ms after the first press; committed to the outbox")
             case .report(.publisher(.delivered(let event))):
                 detail("publisher: event \(event.eventId) \(event.clickType.rawValue) at \(event.reportedTime) → acknowledged by the service")
                 return

@@ -25,7 +25,7 @@ public final class PressRecorder: Sendable {
     private let waiting = Mutex(Waiting())
 
     struct Waiting {
-        var presses: [(press: Press, deviceId: String, reportedTime: String)] = []
+        var presses: [(press: Press, clickType: ClickType, deviceId: String, reportedTime: String)] = []
         var since: String?
         var reason = ""
     }
@@ -39,23 +39,30 @@ public final class PressRecorder: Sendable {
     }
 
     /// Commits the press as an event of `deviceId`; `decidedAt` must be on CLOCK_MONOTONIC, as
-    /// live sources' edges are. Nil when it could not be committed now and waits in memory.
+    /// live sources' edges are. Nil when it could not be committed now and waits in memory, or
+    /// when the press is not a 1-Click click type.
     @discardableResult
     public func record(_ press: Press, deviceId: String, monotonicNow: Timestamp = MonotonicClock.now(),
                        realtimeNow: WireTimestamp = WireTimestamp.now()) -> OutboxEvent? {
+        // The outbox holds 1-Click events only until it takes every gesture (issue 13); no config
+        // can set the gesture settings that make the others yet.
+        guard let clickType = press.clickType else {
+            logger.notice("\(press.gesture) of \(deviceId) is not a 1-Click click type; not queued")
+            return nil
+        }
         let reported = ReportedTime.derive(decidedAt: press.decidedAt, monotonicNow: monotonicNow, realtimeNow: realtimeNow)
         // Presses keep their order: while earlier ones wait, this one waits behind them.
         guard retryWaiting() else {
-            park(press, deviceId: deviceId, reportedTime: reported, error: nil)
+            park(press, clickType: clickType, deviceId: deviceId, reportedTime: reported, error: nil)
             return nil
         }
         do {
-            let event = try outbox.enqueue(deviceId: deviceId, button: press.button, clickType: press.clickType, reportedTime: reported)
+            let event = try outbox.enqueue(deviceId: deviceId, button: press.button, clickType: clickType, reportedTime: reported)
             warnIfBacklogged()
             onQueued(press, event)
             return event
         } catch {
-            park(press, deviceId: deviceId, reportedTime: reported, error: error)
+            park(press, clickType: clickType, deviceId: deviceId, reportedTime: reported, error: error)
             return nil
         }
     }
@@ -72,7 +79,7 @@ public final class PressRecorder: Sendable {
             let total = w.presses.count
             while let first = w.presses.first {
                 guard let event = try? outbox.enqueue(deviceId: first.deviceId, button: first.press.button,
-                                                      clickType: first.press.clickType, reportedTime: first.reportedTime) else { break }
+                                                      clickType: first.clickType, reportedTime: first.reportedTime) else { break }
                 committed.append((first.press, event))
                 w.presses.removeFirst()
             }
@@ -91,7 +98,7 @@ public final class PressRecorder: Sendable {
         return empty
     }
 
-    private func park(_ press: Press, deviceId: String, reportedTime: String, error: (any Error)?) {
+    private func park(_ press: Press, clickType: ClickType, deviceId: String, reportedTime: String, error: (any Error)?) {
         let (first, dropped) = waiting.withLock { w -> (Bool, Bool) in
             guard w.presses.count < Self.memoryBound else { return (false, true) }
             let first = w.presses.isEmpty
@@ -99,11 +106,11 @@ public final class PressRecorder: Sendable {
                 w.since = reportedTime
                 w.reason = error.map(Self.describe) ?? "the outbox cannot take presses"
             }
-            w.presses.append((press, deviceId, reportedTime))
+            w.presses.append((press, clickType, deviceId, reportedTime))
             return (first, false)
         }
         if dropped {
-            logger.critical("LOST PRESS: \(press.clickType.rawValue) of \(deviceId) at \(reportedTime): \(Self.memoryBound) presses already wait in memory for the outbox \(outbox.path); free disk space")
+            logger.critical("LOST PRESS: \(clickType.rawValue) of \(deviceId) at \(reportedTime): \(Self.memoryBound) presses already wait in memory for the outbox \(outbox.path); free disk space")
             return
         }
         if first {

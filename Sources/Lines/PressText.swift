@@ -10,7 +10,9 @@ public enum TracePressText {
     /// times that are not exact at that precision get 9.
     public static func json(_ press: Press, digits: Int = 9) -> String {
         var s = "{\"clickType\":\""
-        s += press.clickType.rawValue
+        // Only SINGLE, DOUBLE and LONG come out of the detector until the gesture settings reach
+        // the command line; the gesture fields of the JSON come with them (issue 13).
+        s += press.gesture.name.rawValue
         s += "\",\"button\":"
         s += jsonString(press.button)
         s += ",\"pressedAt\":"
@@ -23,7 +25,8 @@ public enum TracePressText {
 
     /// One readable line: `DOUBLE  GPIO17  pressed 5.000000000  decided 5.402000000 (+402.000 ms)`.
     public static func line(_ press: Press, digits: Int = 9) -> String {
-        let type = press.clickType.rawValue + String(repeating: " ", count: max(0, 6 - press.clickType.rawValue.count))
+        let name = press.gesture.name.rawValue
+        let type = name + String(repeating: " ", count: max(0, 6 - name.count))
         // The decision's delay after the press, in milliseconds to the microsecond.
         let us = (press.decidedAt - press.pressedAt).nanoseconds / 1_000
         let frac = String(us.magnitude % 1_000)

@@ -13,21 +13,31 @@
 ///   press lasted `long`), and a press edge exactly at `releasedAt + window` is outside the
 ///   window ("before `r + window`" is strict). A line quiet for exactly `debounce` is confirmed.
 /// - "An edge is pending" means a burst is in progress: edges closer together than `debounce`,
-///   the last one less than `debounce` ago, whatever level the line is at right now. The LONG
-///   and SINGLE deadlines wait for it; a DOUBLE whose second press reaches `long` does not,
-///   since whatever that edge turns out to be, the press is DOUBLE.
+///   the last one less than `debounce` ago, whatever level the line is at right now. The LONG,
+///   window and LONG_REPEAT deadlines wait for it, and so does a later press reaching `long`
+///   while the sequence could still go on (a release would let it). Only press number
+///   `maxPresses` reaching `long` does not wait: whatever that edge turns out to be, the count is
+///   the same (with the defaults: a second press reaching `long` is DOUBLE at once).
 /// - A decision that waited, or whose deadline passed before the change that starts it was
 ///   confirmed (timings with `long` or `window` shorter than `debounce`), is made at the instant
 ///   it becomes possible: `decidedAt = max(deadline, confirmation)`. With `window` 0 this gives
-///   SINGLE when the release is confirmed, as the rules say.
+///   SINGLE when the release is confirmed, as the rules say. LONG_REPEATs that waited are all
+///   made at that instant, in order; a release confirmed while they wait cancels them.
+/// - The sequence's press number `maxPresses` is decided when its release is confirmed: no
+///   window follows it. So `maxPresses` 1 gives SINGLE when the release is confirmed.
+/// - Only a first press can be LONG: a later press reaching `long` ends its sequence as a
+///   multi-press, and its release emits nothing (no LONG_RELEASE, no LONG_REPEAT).
 /// - Edges closer than `debounce` are one burst even when the first is a glitch: a glitch
 ///   followed within `debounce` by a real change times that change from the glitch.
 /// - An edge repeating the confirmed level outside a burst is ignored; inside a burst it counts
 ///   as activity (a pulse was lost), so it extends the burst.
 /// - At shutdown every remaining instant comes at once: a burst in progress resolves as the
 ///   line stands, then the phase decides. A first press still held is LONG, however short so
-///   far; a second one DOUBLE; a released first click SINGLE.
-/// - Negative timings count as zero; sums past `Int64.max` nanoseconds saturate.
+///   far; a later one the multi-press so far; a released click the multi-press of its count.
+///   A LONG still held emits no LONG_RELEASE (it was not released) and no LONG_REPEAT beyond
+///   those already due.
+/// - Negative timings count as zero, `maxPresses` outside 1...5 as the nearest bound; sums past
+///   `Int64.max` nanoseconds saturate.
 /// - An edge older than an instant already processed (which callers must avoid: in live mode,
 ///   read all queued edges before advancing to a deadline) counts as happening at that instant.
 public struct PressDetector: Sendable {
@@ -38,6 +48,10 @@ public struct PressDetector: Sendable {
     private var phase: ClickPhase
     private let long: Span
     private let window: Span
+    private let maxPresses: Int
+    private let longRelease: Bool
+    /// Zero: no LONG_REPEAT.
+    private let repeatEvery: Span
     /// The last instant a burst resolved: a decision that waited for it is made then, not earlier.
     private var lastResolution: Timestamp
     /// The latest instant processed (edge or tick); earlier edges are moved up to it.
@@ -52,6 +66,9 @@ public struct PressDetector: Sendable {
         self.phase = initiallyPressed ? .awaitingRelease : .idle
         self.long = Self.nonNegative(timing.long)
         self.window = Self.nonNegative(timing.doubleWindow)
+        self.maxPresses = min(max(timing.maxPresses, PressTiming.maxPressesRange.lowerBound), PressTiming.maxPressesRange.upperBound)
+        self.longRelease = timing.longRelease
+        self.repeatEvery = Self.nonNegative(timing.repeat)
         self.lastResolution = Timestamp(nanoseconds: .min)
         self.horizon = Timestamp(nanoseconds: .min)
     }
@@ -80,11 +97,17 @@ public struct PressDetector: Sendable {
     /// Shutdown: any pending decision is made at once, as if its deadline had come.
     /// A burst in progress is resolved as the line stands now, then the decision it leads to is
     /// made, all with `decidedAt = now` (or the last instant processed, if later).
-    /// A button still held in its first press is LONG, in its second DOUBLE.
+    /// A button still held in its first press is LONG, in a later one the multi-press so far.
+    /// A LONG_REPEAT is no pending decision: only those already due (deferred by a burst) are
+    /// emitted, and no more come for this hold. A LONG still held gets no LONG_RELEASE.
     public mutating func finish(at now: Timestamp, into presses: inout [Press]) {
         let now = max(now, horizon)
         process(upTo: now, into: &presses)
         while let step = nextStep() {
+            if step.kind == .decide, case .longHeld(let pressedAt, let next?) = phase, repeatDeadline(pressedAt, next) > now {
+                phase = .longHeld(pressedAt: pressedAt, nextRepeat: nil)
+                continue
+            }
             apply(step.kind, at: now, into: &presses)
         }
         horizon = now
@@ -97,12 +120,12 @@ public struct PressDetector: Sendable {
 
     private enum StepKind { case resolveBurst, decide }
 
-    /// The next thing to happen and its instant. A burst in progress resolves before the LONG and
-    /// SINGLE deadlines (they wait for it); only a second press's `long` may come first.
+    /// The next thing to happen and its instant. A burst in progress resolves before the
+    /// deadlines (they wait for it); only the last possible press's `long` may come first.
     private func nextStep() -> (at: Timestamp, kind: StepKind)? {
         let deadline = phaseDeadline
         if let resolution = line.resolution {
-            if case .secondDown = phase, let deadline, deadline < resolution {
+            if case .down(_, let count, _) = phase, count > 1, count >= maxPresses, let deadline, deadline < resolution {
                 return (max(deadline, lastResolution), .decide)
             }
             return (resolution, .resolveBurst)
@@ -113,11 +136,17 @@ public struct PressDetector: Sendable {
 
     private var phaseDeadline: Timestamp? {
         switch phase {
-        case .idle, .awaitingRelease: nil
-        case .firstDown(let pressedAt): pressedAt.saturatingAdding(long)
-        case .firstUp(_, let releasedAt): releasedAt.saturatingAdding(window)
-        case .secondDown(_, let secondAt): secondAt.saturatingAdding(long)
+        case .idle, .awaitingRelease, .longHeld(_, nil): nil
+        case .down(_, _, let downAt): downAt.saturatingAdding(long)
+        case .up(_, _, let releasedAt): releasedAt.saturatingAdding(window)
+        case .longHeld(let pressedAt, let next?): repeatDeadline(pressedAt, next)
         }
+    }
+
+    /// LONG_REPEAT number `k` of a LONG pressed at `pressedAt` is due at `pressedAt + long + k·repeat`.
+    private func repeatDeadline(_ pressedAt: Timestamp, _ k: Int) -> Timestamp {
+        let (product, overflow) = repeatEvery.nanoseconds.multipliedReportingOverflow(by: Int64(k))
+        return pressedAt.saturatingAdding(long).saturatingAdding(Span(nanoseconds: overflow ? .max : product))
     }
 
     private mutating func process(upTo now: Timestamp, into presses: inout [Press]) {
@@ -144,16 +173,24 @@ public struct PressDetector: Sendable {
     private mutating func confirmed(pressed: Bool, at time: Timestamp, confirmedAt: Timestamp, into presses: inout [Press]) {
         switch (phase, pressed) {
         case (.idle, true):
-            phase = .firstDown(pressedAt: time)
+            phase = .down(pressedAt: time, count: 1, downAt: time)
         case (.awaitingRelease, false):
             phase = .idle
-        case (.firstDown(let pressedAt), false):
-            phase = .firstUp(pressedAt: pressedAt, releasedAt: time)
-        case (.firstUp(let pressedAt, _), true):
-            // The SINGLE deadline waits for a burst that began before it, so `time` is inside the window.
-            phase = .secondDown(pressedAt: pressedAt, secondAt: time)
-        case (.secondDown(let pressedAt, _), false):
-            emit(.double, pressedAt: pressedAt, decidedAt: confirmedAt, into: &presses)
+        case (.down(let pressedAt, let count, _), false):
+            if count >= maxPresses {
+                // The longest sequence recognised: nothing can follow, so no window to wait for.
+                emit(.presses(count), pressedAt: pressedAt, decidedAt: confirmedAt, into: &presses)
+                phase = .idle
+            } else {
+                phase = .up(pressedAt: pressedAt, count: count, releasedAt: time)
+            }
+        case (.up(let pressedAt, let count, _), true):
+            // The window deadline waits for a burst that began before it, so `time` is inside the window.
+            phase = .down(pressedAt: pressedAt, count: count + 1, downAt: time)
+        case (.longHeld(let pressedAt, _), false):
+            if longRelease {
+                emit(.longRelease(heldFor: time - pressedAt), pressedAt: pressedAt, decidedAt: confirmedAt, into: &presses)
+            }
             phase = .idle
         default:
             // Unreachable: each phase implies the confirmed level, and a change flips it.
@@ -165,22 +202,25 @@ public struct PressDetector: Sendable {
     /// The current phase's deadline has come (or shutdown makes it come).
     private mutating func decide(at instant: Timestamp, into presses: inout [Press]) {
         switch phase {
-        case .idle, .awaitingRelease:
+        case .idle, .awaitingRelease, .longHeld(_, nil):
             break
-        case .firstDown(let pressedAt):
+        case .down(let pressedAt, 1, _):
             emit(.long, pressedAt: pressedAt, decidedAt: instant, into: &presses)
+            phase = .longHeld(pressedAt: pressedAt, nextRepeat: repeatEvery > .zero ? 1 : nil)
+        case .down(let pressedAt, let count, _):
+            emit(.presses(count), pressedAt: pressedAt, decidedAt: instant, into: &presses)
             phase = .awaitingRelease
-        case .firstUp(let pressedAt, _):
-            emit(.single, pressedAt: pressedAt, decidedAt: instant, into: &presses)
+        case .up(let pressedAt, let count, _):
+            emit(.presses(count), pressedAt: pressedAt, decidedAt: instant, into: &presses)
             phase = .idle
-        case .secondDown(let pressedAt, _):
-            emit(.double, pressedAt: pressedAt, decidedAt: instant, into: &presses)
-            phase = .awaitingRelease
+        case .longHeld(let pressedAt, let next?):
+            emit(.longRepeat(count: next), pressedAt: pressedAt, decidedAt: instant, into: &presses)
+            phase = .longHeld(pressedAt: pressedAt, nextRepeat: next + 1)
         }
     }
 
-    private func emit(_ type: ClickType, pressedAt: Timestamp, decidedAt: Timestamp, into presses: inout [Press]) {
-        presses.append(Press(button: button, clickType: type, pressedAt: pressedAt, decidedAt: decidedAt))
+    private func emit(_ gesture: Gesture, pressedAt: Timestamp, decidedAt: Timestamp, into presses: inout [Press]) {
+        presses.append(Press(button: button, gesture: gesture, pressedAt: pressedAt, decidedAt: decidedAt))
     }
 
     private static func nonNegative(_ span: Span) -> Span { max(span, .zero) }

@@ -66,7 +66,7 @@ import Testing
             .doubleClick(bounce: 2).wait(.milliseconds(600))
             .hold(.milliseconds(1600), bounce: 2).wait(.milliseconds(300))
             .click(bounce: 1)
-        let expected = TraceReplay.presses(of: script.trace).map(\.clickType)
+        let expected = TraceReplay.presses(of: script.trace).map(\.gesture)
         #expect(expected == [.single, .double, .long, .single])
         try writeTrace(script, to: dir + "/trace.txt")
         let config = try ConfigLoader.parse("""
@@ -99,7 +99,7 @@ import Testing
             guard let data = e.stdEvent?.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
             return obj["clickType"] as? String
         }
-        #expect(clicks == expected.map(\.rawValue))
+        #expect(clicks == expected.map(\.name.rawValue))
         #expect(try outbox.backlog().count == 0)
         await server.shutdown()
     }

@@ -93,7 +93,7 @@ func canonical(_ presses: [Press]) -> [Press] {
 }
 
 func shifted(_ p: Press, by offset: Span) -> Press {
-    Press(button: p.button, clickType: p.clickType,
+    Press(button: p.button, gesture: p.gesture,
           pressedAt: Timestamp(nanoseconds: p.pressedAt.nanoseconds - offset.nanoseconds),
           decidedAt: Timestamp(nanoseconds: p.decidedAt.nanoseconds - offset.nanoseconds))
 }

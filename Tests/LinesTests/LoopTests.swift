@@ -30,7 +30,7 @@ struct LoopTests {
         try loop.run(until: .whenSourcesFinish)
 
         let expected = replayPresses(Self.trace, timing: quickTiming)
-        #expect(expected.map(\.clickType).sorted { $0.rawValue < $1.rawValue } == [.double, .double, .long, .single])
+        #expect(expected.map(\.gesture.name.rawValue).sorted() == ["DOUBLE", "DOUBLE", "LONG", "SINGLE"])
         #expect(canonical(live) == canonical(expected))
         #expect(liveEdges.count == Self.trace.edges.count)
         #expect(liveEdges.map { $0.1.time.nanoseconds - offset.nanoseconds } == Self.trace.edges.map(\.edge.time.nanoseconds))

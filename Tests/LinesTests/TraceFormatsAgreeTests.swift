@@ -71,7 +71,7 @@ enum TraceRender {
         let ev = try TraceReader.read(text: TraceRender.evemu(base))
         #expect(native.format == .native && g1.format == .gpiomon && g2.format == .gpiomon && ev.format == .evemu)
 
-        let strip = { (p: [Press]) in p.map { [$0.clickType.rawValue, $0.pressedAt.description, $0.decidedAt.description] } }
+        let strip = { (p: [Press]) in p.map { [$0.gesture.name.rawValue, $0.pressedAt.description, $0.decidedAt.description] } }
         let expected = strip(TraceReplay.presses(of: base))
         #expect(!expected.isEmpty)
         #expect(strip(TraceReplay.presses(of: native)) == expected)

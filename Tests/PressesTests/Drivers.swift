@@ -24,17 +24,26 @@ func press(_ type: ClickType, _ pressedAt: Double, _ decidedAt: Double, button: 
     Press(button: button, clickType: type, pressedAt: ms(pressedAt), decidedAt: ms(decidedAt))
 }
 
+func gesture(_ gesture: Gesture, _ pressedAt: Double, _ decidedAt: Double, button: String = "b") -> Press {
+    Press(button: button, gesture: gesture, pressedAt: ms(pressedAt), decidedAt: ms(decidedAt))
+}
+
 /// Far enough past any script for every decision to have been made.
 let farFuture = Timestamp(nanoseconds: 1 << 60)
 
-/// Replay: every edge fed in order, then one tick far in the future (or `finish`).
+/// Replay: every edge fed in order, then one tick far in the future (or `finish`, or a tick at
+/// `until`: with `repeat` on, a button held at the end repeats for ever).
 func replay(_ edges: [Edge], button: String = "b", timing: PressTiming = .default,
-            initiallyPressed: Bool = false, finishAt: Timestamp? = nil) -> [Press] {
+            initiallyPressed: Bool = false, finishAt: Timestamp? = nil, until: Timestamp? = nil) -> [Press] {
     var detector = PressDetector(button: button, timing: timing, initiallyPressed: initiallyPressed)
     var presses: [Press] = []
     for edge in edges { detector.feed(edge, into: &presses) }
     if let finishAt {
         detector.finish(at: finishAt, into: &presses)
+    } else if let until {
+        detector.advance(to: until, into: &presses)
+        if let next = detector.nextDeadline { #expect(next > until, "a deadline left behind") }
+        return presses
     } else {
         detector.advance(to: farFuture, into: &presses)
     }
@@ -46,7 +55,7 @@ func replay(_ edges: [Edge], button: String = "b", timing: PressTiming = .defaul
 /// comes first. Checks that deadlines are exact: every press is emitted by the tick at its
 /// `decidedAt`, never by an edge or a later tick, and a tick that emits nothing still moved on.
 func live(_ edges: [Edge], button: String = "b", timing: PressTiming = .default,
-          initiallyPressed: Bool = false, finishAt: Timestamp? = nil,
+          initiallyPressed: Bool = false, finishAt: Timestamp? = nil, until: Timestamp? = nil,
           sourceLocation: SourceLocation = #_sourceLocation) -> [Press] {
     var detector = PressDetector(button: button, timing: timing, initiallyPressed: initiallyPressed)
     var presses: [Press] = []
@@ -72,6 +81,10 @@ func live(_ edges: [Edge], button: String = "b", timing: PressTiming = .default,
     if let finishAt {
         tick(until: finishAt)
         detector.finish(at: finishAt, into: &presses)
+    } else if let until {
+        tick(until: until)
+        if let next = detector.nextDeadline { #expect(next > until, sourceLocation: sourceLocation) }
+        return presses
     } else {
         tick(until: farFuture)
     }
@@ -81,11 +94,13 @@ func live(_ edges: [Edge], button: String = "b", timing: PressTiming = .default,
 
 /// Runs a script through replay and live mode and expects both to give `expected`.
 func check(_ script: String, timing: PressTiming = .default, initiallyPressed: Bool = false,
-           finishAt: Double? = nil, _ expected: [Press], sourceLocation: SourceLocation = #_sourceLocation) {
+           finishAt: Double? = nil, until: Double? = nil, _ expected: [Press], sourceLocation: SourceLocation = #_sourceLocation) {
     let input = edges(script)
     let finish = finishAt.map(ms)
-    let replayed = replay(input, timing: timing, initiallyPressed: initiallyPressed, finishAt: finish)
+    let horizon = until.map(ms)
+    let replayed = replay(input, timing: timing, initiallyPressed: initiallyPressed, finishAt: finish, until: horizon)
     #expect(replayed == expected, "replay", sourceLocation: sourceLocation)
-    let lived = live(input, timing: timing, initiallyPressed: initiallyPressed, finishAt: finish, sourceLocation: sourceLocation)
+    let lived = live(input, timing: timing, initiallyPressed: initiallyPressed, finishAt: finish, until: horizon,
+                     sourceLocation: sourceLocation)
     #expect(lived == expected, "live", sourceLocation: sourceLocation)
 }

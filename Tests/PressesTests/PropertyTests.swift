@@ -104,7 +104,7 @@ import Testing
     }
 
     static func summary(_ presses: [Press]) -> [String] {
-        presses.map { "\($0.clickType.rawValue)@\($0.pressedAt)" }
+        presses.map { "\($0.gesture)@\($0.pressedAt)" }
     }
 
     // MARK: properties

@@ -50,7 +50,7 @@ public struct ListenJob: Sendable {
                 write("edge    \(opened.source.buttons[b])  \(edge.pressed ? "down" : "up  ")  \(LiveText.seconds(t, digits: digits))")
             case .press(_, let press):
                 count += 1
-                let p = Press(button: press.button, clickType: press.clickType,
+                let p = Press(button: press.button, gesture: press.gesture,
                               pressedAt: Timestamp(nanoseconds: press.pressedAt.nanoseconds - offset.nanoseconds),
                               decidedAt: Timestamp(nanoseconds: press.decidedAt.nanoseconds - offset.nanoseconds))
                 write(json ? TracePressText.json(p, digits: digits) : TracePressText.line(p, digits: digits))

@@ -49,7 +49,7 @@ public struct RecordJob: Sendable {
                     do throws(LineError) { try file.append(writer.line(for: e)) } catch { failure = error }
                 }
             case .press(_, let p):
-                write(TracePressText.line(Press(button: p.button, clickType: p.clickType,
+                write(TracePressText.line(Press(button: p.button, gesture: p.gesture,
                                                 pressedAt: Timestamp(nanoseconds: p.pressedAt.nanoseconds - offset.nanoseconds),
                                                 decidedAt: Timestamp(nanoseconds: p.decidedAt.nanoseconds - offset.nanoseconds)), digits: opened.digits))
             case .notice(_, let n):
@@ -71,7 +71,7 @@ public struct RecordJob: Sendable {
         var tail = "# expectations: what replaying these edges gives\n"
         if presses.isEmpty { tail += "expect none\n" }
         for p in presses {
-            tail += "expect \(p.clickType.rawValue) \(p.button) pressedAt=\(p.pressedAt) decidedAt=\(p.decidedAt)\n"
+            tail += "expect \(p.gesture.name.rawValue) \(p.button) pressedAt=\(p.pressedAt) decidedAt=\(p.decidedAt)\n"
         }
         try file.append(tail)
         try file.close()
