@@ -22,13 +22,27 @@ public enum QuietExecutors {
     /// The runtime's hook type: the job, then the default implementation, Swift calling convention.
     private typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
+    /// Runs `job` on an event loop: the current one when called from one.
+    ///
+    /// Not through `EventLoop.executor.enqueue`: that runs a job isolated to the loop's serial
+    /// executor, so each later hop into nonisolated async code is enqueued again (about 50 trips
+    /// through the loop's task queue per HTTP request). The job runs as the default global
+    /// executor runs it, on the generic executor, so those hops stay inline. (Not inlined into
+    /// `install`: Swift 6.3.1's region analysis crashes on that.)
+    @inline(never) static func enqueue(_ job: UnownedJob) {
+        MultiThreadedEventLoopGroup.singleton.any().execute { job.runSynchronously(on: genericExecutor) }
+    }
+
+    /// The runtime's generic executor, which has no public spelling: both words zero, as the
+    /// runtime's `SerialExecutorRef::generic()` (and the standard library's own `==` on executor
+    /// refs reads them as two `Int`s).
+    static let genericExecutor = unsafeBitCast((0, 0), to: UnownedSerialExecutor.self)
+
     /// False when a hook was already installed (then that one stays).
     @discardableResult
     public static func install() -> Bool {
         guard clickbridge_enqueue_global_hook() == nil else { return false }
-        let hook: EnqueueGlobalHook = { job, _ in
-            MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(job))
-        }
+        let hook: EnqueueGlobalHook = { job, _ in QuietExecutors.enqueue(job) }
         clickbridge_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
         return true
     }
