@@ -53,7 +53,8 @@ struct ClaimServiceResponder: HTTPResponder {
         }
         do {
             let body = try await collectBody(request)
-            var headers = request.headers.map { (name: $0.name.canonicalName.lowercased(), value: $0.value) }
+            // `canonicalName` is the name in lower case already.
+            var headers = request.headers.map { (name: $0.name.canonicalName, value: $0.value) }
             // HTTP/1's Host header arrives as the request's authority; SigV4 signs it as `host`.
             if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
             let signed = SignedRequest(

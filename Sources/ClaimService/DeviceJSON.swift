@@ -94,8 +94,14 @@ struct JSONText {
     /// (with \b \f \n \r \t where JSON has them), nothing else.
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: text.utf8)  // the usual case: nothing to escape
+        // The usual case, nothing to escape, copied whole. A native string's bytes are contiguous,
+        // and a loop over them is several times cheaper than one over `String.UTF8View`.
+        let copiedWhole = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copiedWhole == true {
             bytes.append(UInt8(ascii: "\""))
             return
         }
