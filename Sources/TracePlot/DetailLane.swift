@@ -121,6 +121,7 @@ struct DetailLane {
     private func bursts(into svg: inout SVGWriter, top: Double) {
         svg.open("g", ["class": "bursts"])
         let base = visibleBursts.startIndex
+        var numberEnd = -Double.infinity
         for (offset, b) in visibleBursts.enumerated() {
             let x1 = scale.clampedX(b.start), x2 = scale.clampedX(b.resolvedAt)
             let colour = switch b.outcome {
@@ -141,8 +142,14 @@ struct DetailLane {
             if b.outcome == .glitch {
                 svg.element("path", ["d": "M\(n(x1)) \(n(top + Self.rawTop - 2))l-4 -7h8z", "fill": PlotStyle.glitch])
             }
-            svg.element("text", ["x": n(x1), "y": n(top + Self.levelTop - 5), "font-size": "9", "fill": PlotStyle.muted, "text-anchor": "middle"],
-                        content: String(burstNumber(base + offset)))
+            // Numbers that would run into the previous one are left out; the tooltip still has it.
+            let number = String(burstNumber(base + offset))
+            let half = PlotText.width(number, size: 9) / 2
+            if x1 - half > numberEnd + 2 {
+                svg.element("text", ["x": n(x1), "y": n(top + Self.levelTop - 5), "font-size": "9", "fill": PlotStyle.muted, "text-anchor": "middle"],
+                            content: number)
+                numberEnd = x1 + half
+            }
             svg.close("g")
         }
         svg.close("g")
@@ -220,22 +227,38 @@ struct DetailLane {
     private func gestures(into svg: inout SVGWriter, top: Double) {
         var rowEnds = Array(repeating: -Double.infinity, count: Self.gestureRows)
         for p in visiblePresses {
-            let label = Self.label(p.gesture) + (reason(p).map { " · \($0)" } ?? "")
             let xp = scale.clampedX(p.pressedAt), xd = scale.clampedX(p.decidedAt)
-            let labelEnd = xd + 8 + PlotText.width(label, size: 11)
-            let row = rowEnds.firstIndex { $0 < xp - 4 } ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] }!
-            rowEnds[row] = labelEnd
+            // The first row free for the label with its reason, else for the name alone, else the
+            // row freed first (labels may then touch).
+            func place(_ label: String) -> (row: Int?, flip: Bool, right: Double) {
+                let labelWidth = PlotText.width(label, size: 11) * 1.15  // bold runs wider
+                // A label that would run off the right goes left of its marker instead.
+                let flip = xd + 8 + labelWidth > scale.x0 + scale.width
+                let left = flip ? min(xp, xd - 8 - labelWidth) : xp
+                return (rowEnds.firstIndex { $0 < left - 4 }, flip, flip ? xd + 6 : xd + 8 + labelWidth)
+            }
+            let name = Self.label(p.gesture)
+            var label = name + (reason(p).map { " · \($0)" } ?? "")
+            var placed = place(label)
+            if placed.row == nil, label != name {
+                label = name
+                placed = place(label)
+            }
+            let row = placed.row ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] }!
+            let flip = placed.flip
+            rowEnds[row] = placed.right
             let y = top + Self.gesturesTop + Double(row) * Self.gestureRowStep
             svg.open("g", ["class": "gesture", "data-gesture": p.gesture.name.rawValue, "data-button": p.button,
                            "data-pressed-at": p.pressedAt.description, "data-decided-at": p.decidedAt.description])
             svg.element("title", content: "\(p.gesture) \(p.button): pressed at \(p.pressedAt) s, decided at \(p.decidedAt) s (+\(PlotText.duration(p.decidedAt - p.pressedAt)))")
-            svg.element("line", ["x1": n(xd), "y1": n(top + Self.rawTop - 4), "x2": n(xd), "y2": n(y), "stroke": PlotStyle.gesture, "stroke-width": "1",
+            // Down to the gestures' rows only: further, it would strike through other labels.
+            svg.element("line", ["x1": n(xd), "y1": n(top + Self.rawTop - 4), "x2": n(xd), "y2": n(top + Self.rulesBottom), "stroke": PlotStyle.gesture, "stroke-width": "1",
                                  "stroke-opacity": "0.5", "stroke-dasharray": "1 2"])
             svg.element("line", ["x1": n(xp), "y1": n(y), "x2": n(xd), "y2": n(y), "stroke": PlotStyle.gesture, "stroke-width": "1.5"])
             svg.element("line", ["x1": n(xp), "y1": n(y - 4), "x2": n(xp), "y2": n(y + 4), "stroke": PlotStyle.gesture, "stroke-width": "1.5"])
             svg.element("path", ["d": "M\(n(xd)) \(n(y - 5))l5 5l-5 5l-5 -5z", "fill": PlotStyle.gesture])
-            svg.element("text", ["class": "gesture-label", "x": n(xd + 8), "y": n(y + 4), "font-size": "11", "font-weight": "bold", "fill": PlotStyle.gesture],
-                        content: label)
+            svg.element("text", ["class": "gesture-label", "x": n(flip ? xd - 8 : xd + 8), "y": n(y + 4), "font-size": "11", "font-weight": "bold",
+                                 "fill": PlotStyle.gesture, "text-anchor": flip ? "end" : "start"], content: label)
             svg.close("g")
         }
     }

@@ -59,10 +59,9 @@ public struct PlotWindow: Sendable, Equatable {
             guard f < t else { throw PlotError("--from must be before --to") }
             return (f, t)
         }
-        // A little room on the left; more on the right, for the last gesture's label.
         let margin = max((end - start).nanoseconds / 25, 5_000_000)
         let f = from ?? Timestamp(nanoseconds: max(0, start.nanoseconds - margin))
-        let t = to ?? Timestamp(nanoseconds: end.nanoseconds + 3 * margin)
+        let t = to ?? Timestamp(nanoseconds: end.nanoseconds + margin)
         if let from, from > end {
             throw PlotError("--from \(PlotText.seconds(from, decimals: 9)) is after the trace ends (\(PlotText.seconds(end, decimals: 9)))")
         }

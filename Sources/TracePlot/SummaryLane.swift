@@ -15,11 +15,11 @@ struct SummaryLane {
     static let detailLimit = 60
     static let bins = 48
 
-    static let densityTop = 30.0, densityHeight = 34.0
-    static let dutyTop = 80.0, dutyHeight = 22.0
-    static let gesturesTop = 116.0, gesturesHeight = 30.0
-    static let axisY = 170.0
-    static let height = 214.0
+    static let densityTop = 50.0, densityHeight = 34.0
+    static let dutyTop = 100.0, dutyHeight = 22.0
+    static let gesturesTop = 136.0, gesturesHeight = 30.0
+    static let axisY = 190.0
+    static let height = 234.0
 
     static func needsSummary(_ lane: ObservedLane, _ scale: TimeScale) -> Bool {
         let bursts = lane.bursts.partitioningIndex { $0.start > scale.to } - lane.bursts.partitioningIndex { $0.resolvedAt >= scale.from }
@@ -100,15 +100,16 @@ struct SummaryLane {
         for b in bins { for (k, v) in b.gestures { byName[k, default: 0] += v } }
         let t = lane.timing
         let names = Gesture.Name.allCases.filter { byName[$0] != nil }
-        let counts = names.map { "\($0.rawValue) \(PlotText.grouped(byName[$0]!))" }.joined(separator: ", ")
-        svg.open("text", ["x": "8", "y": n(top + 16), "font-size": "13"])
+                svg.open("text", ["x": "8", "y": n(top + 16), "font-size": "13"])
         svg.element("tspan", ["font-weight": "bold"], content: lane.button)
         svg.element("tspan", ["fill": PlotStyle.muted, "dx": "10"],
-                    content: "debounce \(t.debounce.text) · long \(t.long.text) · window \(t.doubleWindow.text) — summary of \(PlotText.grouped(totalEdges)) edges and \(PlotText.grouped(totalGestures)) gestures (\(counts.isEmpty ? "none" : counts)) in \(Self.bins) bins of \(PlotText.duration(Span(nanoseconds: scale.span.nanoseconds / Int64(Self.bins)))); --from and --to show detail")
+                    content: "debounce \(t.debounce.text) · long \(t.long.text) · window \(t.doubleWindow.text) · max presses \(t.maxPresses) — in view: \(PlotText.grouped(totalEdges)) edges, \(PlotText.grouped(totalGestures)) gestures")
         svg.close("text")
+        svg.element("text", ["x": "8", "y": n(top + 31), "font-size": "11", "fill": PlotStyle.muted],
+                    content: "Summarised in \(Self.bins) bins of \(PlotText.duration(Span(nanoseconds: scale.span.nanoseconds / Int64(Self.bins)))) (too many bursts to draw one by one); each bin's tooltip has its exact counts. --from S --to S draws a window in detail.")
 
         let labels: [(String, Double)] = [("edges per bin", Self.densityTop + Self.densityHeight / 2),
-                                         ("time down", Self.dutyTop + Self.dutyHeight / 2),
+                                         ("share of time down", Self.dutyTop + Self.dutyHeight / 2),
                                          ("gestures", Self.gesturesTop + Self.gesturesHeight / 2)]
         for (label, y) in labels {
             svg.element("text", ["x": n(PlotStyle.plotX - 8), "y": n(top + y + 4), "text-anchor": "end", "font-size": "11", "fill": PlotStyle.muted], content: label)
@@ -155,8 +156,11 @@ struct SummaryLane {
         }
         svg.close("g")
         TimeAxis.draw(scale, into: &svg, y: top + Self.axisY, gridTop: top + Self.densityTop - 12)
-        // The key to the gesture colours, for the kinds this lane has.
+        // The key to the gesture colours, for the kinds this lane has, and to the glitch flag.
         var x = scale.x0
+        svg.element("path", ["d": "M\(n(x + 4)) \(n(top + Self.axisY + 31))l-4 -8h8z", "fill": PlotStyle.glitch])
+        svg.element("text", ["x": n(x + 13), "y": n(top + Self.axisY + 30), "font-size": "10", "fill": PlotStyle.text], content: "glitches in the bin")
+        x += 24 + PlotText.width("glitches in the bin", size: 10)
         for name in names {
             svg.element("rect", ["x": n(x), "y": n(top + Self.axisY + 22), "width": "9", "height": "9", "fill": Self.colour(name)])
             let text = "\(name.rawValue) \(PlotText.grouped(byName[name]!))"
