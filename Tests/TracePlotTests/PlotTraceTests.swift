@@ -84,6 +84,13 @@ import Testing
         #expect(doc.elements(class: "burst").compactMap { $0.attributes["data-kind"] } == ["press", "release", "press", "release"])
     }
 
+    /// The plot hardware/traces/README.md shows is the one `plot` makes today.
+    @Test func theCommittedPlotIsCurrent() throws {
+        let committed = try String(contentsOfFile: TraceFiles.path("double-bouncy.svg"), encoding: .utf8)
+        let now = try PlotJob(replay: ReplayJob(path: TraceFiles.path("double-bouncy.txt"))).svg()
+        #expect(committed == now, "regenerate it: swift run clickbridge plot hardware/traces/double-bouncy.txt -o hardware/traces/double-bouncy.svg")
+    }
+
     /// A 2 ms glitch inside a 2 s hold: under a pixel on the main axis, so it gets a flag there
     /// and an inset of its own, where it is a third of the panel.
     @Test func aShortGlitchInALongHoldGetsItsOwnInset() throws {
