@@ -27,13 +27,6 @@ struct SVGWriter {
         }
     }
 
-    /// A comment for a reader of the file; `--` is not allowed inside one, so it is replaced.
-    mutating func comment(_ content: String) {
-        var safe = content
-        while safe.contains("--") { safe = safe.replacingAll("--", with: "- -") }
-        line("<!-- \(safe) -->")
-    }
-
     private mutating func line(_ s: String) {
         text += String(repeating: " ", count: depth)
         text += s
@@ -67,22 +60,6 @@ struct SVGWriter {
                 }
             }
         }
-        return out
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (Foundation-free).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            out += rest[..<range.lowerBound]
-            out += replacement
-            rest = rest[range.upperBound...]
-        }
-        out += rest
         return out
     }
 }
