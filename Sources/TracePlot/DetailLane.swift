@@ -246,6 +246,7 @@ struct DetailLane {
             }
             let row = placed.row ?? rowEnds.indices.min { rowEnds[$0] < rowEnds[$1] }!
             let flip = placed.flip
+            let labelWidth = PlotText.width(label, size: 11) * 1.15
             rowEnds[row] = placed.right
             let y = top + Self.gesturesTop + Double(row) * Self.gestureRowStep
             svg.open("g", ["class": "gesture", "data-gesture": p.gesture.name.rawValue, "data-button": p.button,
@@ -257,8 +258,14 @@ struct DetailLane {
             svg.element("line", ["x1": n(xp), "y1": n(y), "x2": n(xd), "y2": n(y), "stroke": PlotStyle.gesture, "stroke-width": "1.5"])
             svg.element("line", ["x1": n(xp), "y1": n(y - 4), "x2": n(xp), "y2": n(y + 4), "stroke": PlotStyle.gesture, "stroke-width": "1.5"])
             svg.element("path", ["d": "M\(n(xd)) \(n(y - 5))l5 5l-5 5l-5 -5z", "fill": PlotStyle.gesture])
+            if flip {
+                // Left of the marker the label sits on its own line: a white ground keeps it readable.
+                svg.element("rect", ["x": n(xd - 10 - labelWidth), "y": n(y - 7), "width": n(labelWidth + 4), "height": "14", "fill": "#ffffff"])
+            }
             svg.element("text", ["class": "gesture-label", "x": n(flip ? xd - 8 : xd + 8), "y": n(y + 4), "font-size": "11", "font-weight": "bold",
-                                 "fill": PlotStyle.gesture, "text-anchor": flip ? "end" : "start"], content: label)
+                                 "fill": PlotStyle.gesture, "text-anchor": flip ? "end" : "start",
+                                 // A white halo keeps the label readable where a guide line crosses it.
+                                 "stroke": "#ffffff", "stroke-width": "3", "paint-order": "stroke"], content: label)
             svg.close("g")
         }
     }
