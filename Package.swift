@@ -16,9 +16,11 @@ let coreTargets: [Target] = [
     .testTarget(name: "PressesTests", dependencies: ["Presses"]),
     // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
     // With the full package it also benchmarks actions (Bridge); core-only builds leave that out.
-    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines"] + (coreOnly ? [] : ["Bridge"]),
+    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines", "TracePlot"] + (coreOnly ? [] : ["Bridge"]),
                       path: "Benchmarks/ClickBridgeBench"),
     .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses"]),
+    // `clickbridge plot`: traces drawn as SVG from what the detector decided.
+    .target(name: "TracePlot", dependencies: ["Presses", "Lines"]),
 ]
 
 let serviceTargets: [Target] = [
@@ -68,7 +70,7 @@ let serviceTargets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
     .executableTarget(name: "clickbridge", dependencies: [
-        "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "QuietRuntime",
+        "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
@@ -88,6 +90,8 @@ let serviceTargets: [Target] = [
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
     .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime", "CTestSupport"]),
+    // Here rather than with the core targets: it runs the built binary and rsvg-convert (TestSupport).
+    .testTarget(name: "TracePlotTests", dependencies: ["TracePlot", "Lines", "Presses", "CTestSupport"]),
     .testTarget(name: "BridgeTests", dependencies: [
         "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "CTestSupport",
     ]),

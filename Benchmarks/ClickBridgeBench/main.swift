@@ -9,6 +9,7 @@ let args = CommandLine.arguments.dropFirst()
 var benchmarks: [String: () throws -> Void] = [
     "detector": DetectorBench.run,
     "replay": replayBench,  // ReplayBench.swift
+    "plot": plotBench,  // PlotBench.swift
     "listen": listenBenchmark,  // ListenBenchmark.swift, measured by Benchmarks/listen-idle.sh
     "live-latency": liveLatencyBenchmark,  // LiveLatencyBenchmark.swift
 ]

@@ -116,6 +116,14 @@ public struct PressDetector: Sendable {
     /// The confirmed level: true while the button is (debounced) down.
     public var isPressed: Bool { line.level }
 
+    /// The debounce burst in progress, for observers that draw it (`clickbridge plot`): its first
+    /// edge and the instant it resolves (its last edge + debounce); nil while none is. Reading it
+    /// changes nothing.
+    public var pendingBurst: (start: Timestamp, resolvesAt: Timestamp)? {
+        guard let start = line.burstStart, let end = line.resolution else { return nil }
+        return (start, end)
+    }
+
     // MARK: - The ordered list of instants
 
     private enum StepKind { case resolveBurst, decide }

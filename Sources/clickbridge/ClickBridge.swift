@@ -10,7 +10,7 @@ struct ClickBridge: AsyncParsableCommand {
         version: versionText,
         subcommands: [
             Demo.self, Serve.self, Run.self, Check.self, Status.self,
-            Listen.self, Record.self, Replay.self, Doctor.self,
+            Listen.self, Record.self, Replay.self, Plot.self, Doctor.self,
             Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self,
         ]
     )

@@ -16,13 +16,7 @@ struct Replay: ParsableCommand {
     @Argument(help: "The trace file.")
     var file: String
 
-    @Option(help: "auto, native, gpiomon or evemu.")
-    var format: String = "auto"
-
-    @OptionGroup var polarity: PolarityOptions
-
-    @Option(name: .customLong("key"), help: "evemu: only this key (KEY_ENTER or 28); repeatable.")
-    var keys: [String] = []
+    @OptionGroup var options: ReplayOptions
 
     @Flag(help: "One JSON object per press per line.")
     var json = false
@@ -30,35 +24,11 @@ struct Replay: ParsableCommand {
     @Flag(name: .customLong("no-check"), help: "Do not compare the presses with the trace's expect lines.")
     var noCheck = false
 
-    @Option(help: "Debounce, e.g. 20ms (default: the trace's timing, else 20ms).")
-    var debounce: String?
-
-    @Option(help: "LONG threshold, e.g. 1.5s.")
-    var long: String?
-
-    @Option(name: .customLong("double-window"), help: "Double-click window, e.g. 400ms; 0 disables DOUBLE.")
-    var doubleWindow: String?
-
     func run() throws {
         let job: ReplayJob
         do {
-            var keyCodes: [UInt16] = []
-            for k in keys {
-                guard let code = EvdevKey.code(parsing: k) else {
-                    throw ReplayArgumentError("--key: '\(k)' is not a key; give a name like KEY_ENTER or a code like 28")
-                }
-                keyCodes.append(code)
-            }
-            let activeLow: Bool?
-            do { activeLow = try polarity.activeLow() } catch { throw ReplayArgumentError(error.message) }
-            job = ReplayJob(
-                path: file,
-                read: TraceReadOptions(format: try ReplayJob.format(format), activeLow: activeLow, keys: keyCodes),
-                debounce: try debounce.map { try ReplayJob.duration($0, flag: "--debounce") },
-                long: try long.map { try ReplayJob.duration($0, flag: "--long") },
-                doubleWindow: try doubleWindow.map { try ReplayJob.duration($0, flag: "--double-window") },
-                json: json)
-        } catch let error as ReplayArgumentError {
+            job = try options.job(file: file, json: json)
+        } catch {
             Terminal.fail("replay", error.description)
         }
         var out = Terminal.Buffered(fd: 1)

@@ -12,7 +12,7 @@ enum TraceFiles {
 
     static var names: [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
-            .filter { $0 != "README.md" && !$0.hasPrefix(".") }
+            .filter { $0 != "README.md" && !$0.hasSuffix(".svg") && !$0.hasPrefix(".") }
             .sorted()
     }
 

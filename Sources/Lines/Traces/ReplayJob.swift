@@ -38,10 +38,7 @@ public struct ReplayJob: Sendable {
     /// trace's own polarity or timing, since they were written for those.
     @discardableResult
     public func run(check: Bool = true, write: (String) -> Void, note: (String) -> Void = { _ in }) throws(TraceFileError) -> ReplayOutcome {
-        let trace = try TraceReader.read(contentsOf: path, options: read)
-        if trace.format == .evemu, read.activeLow != nil {
-            throw .options("--active-low and --active-high apply to gpiomon and native traces; in an evemu trace a key value of 1 is always a press")
-        }
+        let trace = try readTrace()
         let timing = timing(for: trace)
         let changes = overrides(of: trace, timing: timing)
         let compare = check && trace.checksItself && changes.isEmpty
@@ -65,6 +62,16 @@ public struct ReplayJob: Sendable {
             note("\(path): expectations not checked: \(changes.joined(separator: ", ")) \(changes.count == 1 ? "changes" : "change") what the trace was recorded with")
         }
         return outcome
+    }
+
+    /// Reads the trace with these options, refusing options that do not apply to it. `plot` reads
+    /// its traces through this too, so both commands accept and refuse the same things.
+    public func readTrace() throws(TraceFileError) -> Trace {
+        let trace = try TraceReader.read(contentsOf: path, options: read)
+        if trace.format == .evemu, read.activeLow != nil {
+            throw .options("--active-low and --active-high apply to gpiomon and native traces; in an evemu trace a key value of 1 is always a press")
+        }
+        return trace
     }
 
     /// The flags that change the trace's own polarity or timing (empty when none does).
