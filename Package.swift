@@ -57,8 +57,10 @@ let serviceTargets: [Target] = [
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ]),
+    // libmosquitto's header and a dlopen shim: MQTT loads the library only when configured.
+    .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
     .target(name: "Bridge", dependencies: [
-        "Lines", "Presses", "OneClick", "ClaimService", "QuietRuntime",
+        "Lines", "Presses", "OneClick", "ClaimService", "QuietRuntime", "CMosquitto", "CLinux",
         .product(name: "GRDB", package: "GRDB.swift"),
         // The outbox's persistent WAL (a file control GRDB does not wrap).
         .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -20,10 +20,13 @@ public struct BridgeConfig: Sendable, Equatable {
     /// addresses (a home network). No effect with an `endpoint`.
     public var allowPrivateCallbacks: Bool
     public var buttons: [ButtonConfig]
+    /// `mqtt:`: every gesture also goes to this broker, and Home Assistant discovers the buttons.
+    /// Nil: no MQTT, and libmosquitto is never loaded.
+    public var mqtt: MQTTConfig?
 
     public init(stateDir: String? = nil, endpoint: String? = nil, listen: String? = nil, credentials: String? = nil,
                 profile: String = BridgeConfig.defaultProfile, claimCode: String? = nil, allowPrivateCallbacks: Bool = false,
-                buttons: [ButtonConfig]) {
+                buttons: [ButtonConfig], mqtt: MQTTConfig? = nil) {
         self.stateDir = stateDir
         self.endpoint = endpoint
         self.listen = listen
@@ -32,6 +35,7 @@ public struct BridgeConfig: Sendable, Equatable {
         self.claimCode = claimCode
         self.allowPrivateCallbacks = allowPrivateCallbacks
         self.buttons = buttons
+        self.mqtt = mqtt
     }
 
     /// The device-side principal of the generated credentials file.
@@ -45,6 +49,7 @@ public struct BridgeConfig: Sendable, Equatable {
         }
         stateDir = stateDir.map(resolve)
         credentials = credentials.map(resolve)
+        mqtt?.resolvePaths(resolve)
         for i in buttons.indices {
             if case .trace(let file, let options) = buttons[i].source { buttons[i].source = .trace(file: resolve(file), options: options) }
         }
@@ -61,6 +66,14 @@ public struct ButtonConfig: Sendable, Equatable {
     /// `on:`: what each click type does (see hardware/actions.md).
     public var actions: ButtonActions
     public var hasActions: Bool { !actions.isEmpty }
+
+    /// The `Press.button` names this button's presses carry, when the configuration alone tells:
+    /// its name, or `NAME:KEY` for each key of an evdev button with several. A trace with several
+    /// buttons names them from the file (`ButtonWiring`), so it is `[name]` here.
+    public var pressNames: [String] {
+        if case .evdev(let e) = source, e.keys.count > 1 { return e.keys.map { "\(name):\(EvdevKey.name($0))" } }
+        return [name]
+    }
 
     public init(deviceId: String, name: String? = nil, source: ButtonSource, timing: PressTiming = .default,
                 actions: ButtonActions = ButtonActions()) {

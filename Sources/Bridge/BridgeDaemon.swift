@@ -47,6 +47,20 @@ public final class BridgeDaemon: Sendable {
         var wiring = ButtonWiring()
         try wiring.add(config.buttons, to: eventLoop)
         self.wiring = wiring
+        let stateDir = (outbox.path as NSString).deletingLastPathComponent
+        // MQTT only when configured: only then is libmosquitto loaded.
+        let mqtt: MQTTPublisher?
+        if let mqttConfig = config.mqtt {
+            do {
+                mqtt = try MQTTPublisher(config: mqttConfig, buttons: wiring.announced, stateDir: stateDir, policy: retryPolicy,
+                                         logger: makeLogger("clickbridge.mqtt"))
+            } catch {
+                throw LineError(error.description)
+            }
+        } else {
+            mqtt = nil
+        }
+        self.mqtt = mqtt
         // Pings come from the loop that decides presses, so they stop if it ever hangs.
         if let heartbeat = try WatchdogHeartbeat(notifier: notifier) { eventLoop.add(heartbeat, timings: []) }
         self.loop = LoopThread(eventLoop)
@@ -60,7 +74,6 @@ public final class BridgeDaemon: Sendable {
         self.publisher = publisher
         // Actions run after the commit, off the loop: `submit` only queues (hardware/actions.md).
         let perDevice = Dictionary(config.buttons.map { ($0.deviceId, $0.actions) }, uniquingKeysWith: { first, _ in first })
-        let stateDir = (outbox.path as NSString).deletingLastPathComponent
         let dispatcher = perDevice.values.contains { !$0.isEmpty }
             ? ActionDispatcher(buttons: perDevice, health: ActionHealth(file: ActionHealth.file(inStateDir: stateDir)),
                                logger: makeLogger("clickbridge.actions"))
@@ -71,10 +84,19 @@ public final class BridgeDaemon: Sendable {
             observe(.queued(press, event))
             publisher.wake()
             dispatcher?.submit(ActionEvent(event))
+            mqtt?.submit(GesturePublication(press: press, deviceId: event.deviceId, eventId: event.eventId, reportedTime: event.reportedTime))
         }
         self.recorder = recorder
         let writer = OutboxWriter(commit: { press, deviceId in
-            guard let event = recorder.record(press, deviceId: deviceId) else { return }
+            guard let event = recorder.record(press, deviceId: deviceId) else {
+                // Gestures beyond the 1-Click three are not in the outbox yet (issue 13); MQTT
+                // still gets them, with an event id and reportedTime of their own.
+                if press.clickType == nil {
+                    mqtt?.submit(GesturePublication(press: press, deviceId: deviceId, eventId: UUID().uuidString.lowercased(),
+                                                    reportedTime: ReportedTime.derive(decidedAt: press.decidedAt)))
+                }
+                return
+            }
             say("\(press.gesture) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
         }, retryWaiting: { recorder.retryWaiting() })
         self.writer = writer
@@ -100,6 +122,10 @@ public final class BridgeDaemon: Sendable {
     private let recorder: PressRecorder
     private let writer: OutboxWriter
     private let actions: ActionDispatcher?
+    private let mqtt: MQTTPublisher?
+
+    /// The loaded libmosquitto's version when MQTT is configured, for the start-up banner.
+    public var mqttLibraryVersion: String? { mqtt?.libraryVersion }
 
     /// Everything that waits to be delivered; for the start-up banner.
     public var waitingDevices: [String] { wiring.waiting }
@@ -112,6 +138,7 @@ public final class BridgeDaemon: Sendable {
     public func run() async throws(LineError) {
         for line in wiring.waiting { logger.warning("\(line)") }
         writer.start()
+        mqtt?.start()
         loop.start()
         let publisherTask = Task { await publisher.run() }
         let actions = self.actions
@@ -134,11 +161,15 @@ public final class BridgeDaemon: Sendable {
             try await loop.wait()
         } catch {
             await writer.finish()
+            await mqtt?.stop()
             publisherTask.cancel()
             throw error
         }
         // The loop decided every pending press before it returned; the writer commits them.
         await writer.finish()
+        // MQTT sends what was just committed, then `offline`, beside the 1-Click grace below.
+        let mqtt = self.mqtt
+        let mqttStopped = Task { await mqtt?.stop() }
         notifier.stopping()
         // A last try for presses a full disk kept in memory; past this they cannot be kept.
         if !recorder.retryWaiting() {
@@ -157,6 +188,7 @@ public final class BridgeDaemon: Sendable {
         await drained.value
         publisherTask.cancel()
         await publisherTask.value
+        await mqttStopped.value
         // Presses already queued for actions still get them (each bounded by its timeout).
         actions?.finish()
         await actionsTask.value

@@ -22,7 +22,11 @@ public enum BridgeRunner {
             await env.embedded?.shutdown()
             throw BridgeFailure(error.message)
         }
-        say(banner(config: config, env: env, outbox: outbox))
+        var text = banner(config: config, env: env, outbox: outbox)
+        if let mqtt = config.mqtt {
+            text += "\n  mqtt \(mqtt.brokerText) as node \(mqtt.node) (libmosquitto \(daemon.mqttLibraryVersion ?? "?")), topics \(mqtt.baseTopic)/\(mqtt.node)/…" + (mqtt.discovery ? ", Home Assistant discovery under \(mqtt.discoveryPrefix)/" : "")
+        }
+        say(text)
         daemon.stopOnSignals()
         defer { SignalStop.uninstall() }
         do {

@@ -10,6 +10,9 @@ public struct ButtonWiring: Sendable {
     public private(set) var waiting: [String] = []
     /// Source index (order added) to the configured button, for notices.
     public private(set) var sourceButtons: [ButtonConfig] = []
+    /// Every button of the loop, in configuration order, as its presses name it: what MQTT
+    /// announces to Home Assistant.
+    public private(set) var announced: [AnnouncedButton] = []
     /// The live sources of `simulated` buttons, by device id.
     public private(set) var simulated: [String: TimedEdgeSource] = [:]
 
@@ -22,6 +25,7 @@ public struct ButtonWiring: Sendable {
             let source = try self.source(for: button)
             let range = loop.add(source, timing: button.timing)
             deviceIds += Array(repeating: button.deviceId, count: range.count)
+            announced += source.buttons.map { AnnouncedButton(name: $0, deviceId: button.deviceId, timing: button.timing) }
             sourceButtons.append(button)
         }
     }
@@ -32,7 +36,7 @@ public struct ButtonWiring: Sendable {
             config.name = button.name
             return try awaiting(GPIOSource.awaiting(config), button: button)
         case .evdev(var config):
-            config.names = config.keys.count == 1 ? [button.name] : config.keys.map { "\(button.name):\(EvdevKey.name($0))" }
+            config.names = button.pressNames
             return try awaiting(EvdevSource.awaiting(config), button: button)
         case .trace(let file, let options):
             var trace: Trace
@@ -56,5 +60,19 @@ public struct ButtonWiring: Sendable {
             waiting.append("\(button.deviceId): \(reason); waiting for it to appear")
         }
         return source
+    }
+}
+
+/// One button as MQTT and Home Assistant see it: the name its presses carry, its device, and the
+/// timing that decides which gestures it can make.
+public struct AnnouncedButton: Sendable, Equatable {
+    public var name: String
+    public var deviceId: String
+    public var timing: PressTiming
+
+    public init(name: String, deviceId: String, timing: PressTiming) {
+        self.name = name
+        self.deviceId = deviceId
+        self.timing = timing
     }
 }

@@ -33,6 +33,7 @@ public struct ConfigCheck: Sendable {
         try check.checkCredentials()
         for button in config.buttons { try check.checkSource(of: button) }
         check.checkActions()
+        try check.checkMQTT()
         return check
     }
 
@@ -103,6 +104,27 @@ public struct ConfigCheck: Sendable {
             }
         case .simulated:
             break  // made in the process: nothing on this machine to check
+        }
+    }
+
+    /// The broker's password file must exist and be kept from others; certificates must be
+    /// readable. Each refusal is located at its key, as the loader's are.
+    private func checkMQTT() throws(BridgeFailure) {
+        guard let mqtt = config.mqtt else { return }
+        func located(_ key: String, _ message: String) -> BridgeFailure {
+            .config(ConfigError(file: configPath, line: mqtt.keyLines[key] ?? 0, key: "mqtt.\(key)", message: message).description)
+        }
+        if let file = mqtt.passwordFile {
+            if let why = FileAccess.whyUnreadable(file) {
+                throw located("passwordFile", "\(file) \(why); give a file holding the password on its first line (mode 0600)")
+            }
+            do { try FileTrust.check(file, as: .password) } catch {
+                throw located("passwordFile", error.description)
+            }
+        }
+        for (key, path) in [("ca", mqtt.ca), ("cert", mqtt.cert), ("key", mqtt.key)] {
+            guard let path, let why = FileAccess.whyUnreadable(path) else { continue }
+            throw located(key, "\(path) \(why)")
         }
     }
 

@@ -61,7 +61,7 @@ public enum ConfigLoader {
         }
         let reader = NodeReader(file: file)
         let top = try reader.mapping(root, key: "")
-        try reader.onlyKeys(top, ["stateDir", "endpoint", "listen", "credentials", "profile", "claimCode", "allowPrivateCallbacks", "buttons"], at: "")
+        try reader.onlyKeys(top, ["stateDir", "endpoint", "listen", "credentials", "profile", "claimCode", "allowPrivateCallbacks", "buttons", "mqtt"], at: "")
 
         var config = BridgeConfig(buttons: [])
         config.stateDir = try optional(top.value("stateDir")) { (n) throws(ConfigError) in try reader.path(n, key: "stateDir") }
@@ -88,8 +88,12 @@ public enum ConfigLoader {
         guard !list.isEmpty else {
             throw reader.error(buttonsNode, "buttons", "is empty; list at least one button with a deviceId and one of gpio, evdev or trace")
         }
+        if let node = top.value("mqtt") { config.mqtt = try MQTTConfigReader(reader: reader).read(node) }
         var seenDevices: [String: Int] = [:]
         var seenNames: [String: Int] = [:]
+        // Topic levels of every press name, when MQTT is on: two names may differ only in what
+        // the topics cannot carry (`Porch Door` and `porch_door`), and that is a mistake.
+        var seenLevels: [String: (name: String, line: Int)] = [:]
         for (index, node) in list.enumerated() {
             let key = "buttons[\(index)]"
             let button = try ButtonReader(reader: reader).button(node, key: key)
@@ -100,11 +104,26 @@ public enum ConfigLoader {
             if let first = seenNames[button.name] {
                 throw reader.error(node, "\(key).name", "'\(button.name)' is already the name of the button on line \(first); give each button its own name")
             }
+            if config.mqtt != nil {
+                for name in button.pressNames {
+                    let level = MQTTNames.buttonLevel(name)
+                    if let first = seenLevels[level], first.name != name {
+                        throw reader.error(map(node, "name") ?? node, "\(key).name", "'\(name)' and '\(first.name)' (line \(first.line)) are both '\(level)' in MQTT topics; rename one so they differ in letters, digits, _ or -")
+                    }
+                    seenLevels[level] = (name, line)
+                }
+            }
             seenDevices[button.deviceId] = line
             seenNames[button.name] = line
             config.buttons.append(button)
         }
         return config
+    }
+
+    /// The value of `key` in the mapping `node`, for pointing at it.
+    private static func map(_ node: Node, _ key: String) -> Node? {
+        guard case .mapping(let m) = node else { return nil }
+        return m.first { if case .scalar(let s) = $0.key { s.string == key } else { false } }?.value
     }
 
     private static func syntaxError(_ error: YamlError, file: String) -> ConfigError {

@@ -29,6 +29,9 @@ public struct StatusReport: Sendable {
     /// service's database (from its registration view) and the outbox (from its table).
     public var serviceDataLoss: StoreDataLoss?
     public var outboxDataLoss: StoreDataLoss?
+    /// With `mqtt:` configured: the broker, and what the running daemon last wrote of its connection.
+    public var mqttBroker: String?
+    public var mqtt: MQTTLinkStatus?
 
     /// Gathers everything; `claimState` asks the service about one device (never throws: it
     /// returns the reason it could not tell). A state dir or outbox that exists but cannot be
@@ -42,6 +45,7 @@ public struct StatusReport: Sendable {
         }
         let path = (stateDir as NSString).appendingPathComponent(Outbox.fileName)
         var report = StatusReport(endpoint: endpoint, outboxPath: nil, buttons: buttons, backlog: nil, deadLetters: [], unconfiguredDevices: [])
+        report.mqttBroker = config.mqtt?.brokerText
         // A bridge that never ran has no state dir or outbox: that, and only that, is "none yet".
         guard access(stateDir, F_OK) == 0 || errno != ENOENT else { return report }
         if let why = FileAccess.whyUnreadableDirectory(stateDir) {
@@ -54,6 +58,8 @@ public struct StatusReport: Sendable {
             }
         }
         report.outboxNote = OutboxNote.read(stateDir: stateDir)
+        report.mqttBroker = config.mqtt?.brokerText
+        if config.mqtt != nil { report.mqtt = MQTTLinkStatus.read(stateDir: stateDir) }
         guard access(path, F_OK) == 0 else { return report }
         do {
             // Read-only: status neither creates nor changes the outbox of a running daemon.
@@ -80,6 +86,9 @@ public struct StatusReport: Sendable {
         lines.append("endpoint  \(endpoint)")
         if let serviceDataLoss {
             lines.append("service   \(serviceDataLoss.summary)")
+        }
+        if let mqttBroker {
+            lines.append(contentsOf: mqttLines(broker: mqttBroker))
         }
         lines.append("")
         lines.append("buttons")
@@ -117,6 +126,20 @@ public struct StatusReport: Sendable {
             lines.append("outbox    none yet (the bridge has not run with this state dir)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `mqtt      mqtt://host:1883 connected since …`, or its last error and when, and the presses
+    /// dropped as older than `maxAge`.
+    func mqttLines(broker: String) -> [String] {
+        guard let m = mqtt, m.broker == broker else {
+            return ["mqtt      \(broker): no connection state yet (the daemon has not run with MQTT on)"]
+        }
+        var lines = ["mqtt      \(broker) " + (m.connected ? "connected since \(m.since)" : "NOT CONNECTED (trying since \(m.since))")]
+        if let error = m.lastError, let at = m.lastErrorAt {
+            lines.append("          last error at \(at): \(error)")
+        }
+        lines.append("          \(m.droppedTooOld) press\(m.droppedTooOld == 1 ? "" : "es") dropped as older than maxAge")
+        return lines
     }
 
     static func age(_ seconds: Double) -> String {

@@ -19,8 +19,17 @@ public enum FileTrust {
     public enum Kind: Sendable {
         case configuration
         case credentials
+        /// A password (the MQTT broker's): writable by nobody else and unreadable by others; the
+        /// daemon's group may read it.
+        case password
 
-        var forbiddenBits: mode_t { self == .configuration ? 0o022 : 0o027 }
+        var forbiddenBits: mode_t {
+            switch self {
+            case .configuration: 0o022
+            case .credentials: 0o027
+            case .password: 0o026
+            }
+        }
     }
 
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
@@ -41,7 +50,11 @@ public enum FileTrust {
         guard stat(path, &st) == 0 else { return }
         let me = geteuid()
         let owners = [0, me] + extra
-        let what = kind == .configuration ? "its actions run commands" : "it says who may use the service"
+        let what = switch kind {
+        case .configuration: "its actions run commands"
+        case .credentials: "it says who may use the service"
+        case .password: "it holds a password"
+        }
         guard owners.contains(st.st_uid) else {
             let fix = me == 0 ? "sudo chown root \(path)" : "sudo chown \(FileAccess.userName(me)) \(path)"
             throw Refusal(path: path, reason: "is owned by \(FileAccess.userName(st.st_uid)), not by root or \(FileAccess.userName(me)); since \(what), its owner could take over this user. Fix it with: \(fix)")
@@ -52,7 +65,7 @@ public enum FileTrust {
             if bad & 0o020 != 0 { who.append("writable by its group") }
             if bad & 0o002 != 0 { who.append("writable by other users") }
             if bad & 0o005 != 0 { who.append("readable by other users") }
-            let fix = kind == .configuration ? "chmod go-w \(path)" : "chmod 0640 \(path)"
+            let fix = kind == .configuration ? "chmod go-w \(path)" : kind == .password ? "chmod 0600 \(path)" : "chmod 0640 \(path)"
             throw Refusal(path: path, reason: "is \(who.joined(separator: " and ")) (mode \(FileAccess.modeText(st.st_mode))); since \(what), that is not safe. Fix it with: \(fix)")
         }
         try checkAncestors(of: path, owners: owners)
