@@ -73,9 +73,21 @@ public final class LaunchedProcess: @unchecked Sendable {
             argv.forEach { free($0) }
             envp?.forEach { free($0) }
         }
+        // The child starts with no signal blocked and every disposition at its default, as from a
+        // shell: the spawning thread may block signals (the test runner's threads do), and a child
+        // that inherited that mask would ignore SIGTERM and its own SIGALRM (`mosquitto_sub -W`).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = envp.map { posix_spawn(&pid, executable, &actions, nil, argv, $0) }
-            ?? posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let rc = envp.map { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
+            ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard rc == 0 else {
             readEnds.forEach { $0.map { _ = close($0) } }
             throw SpawnFailure(description: "cannot run \(executable): \(String(cString: strerror(rc)))")

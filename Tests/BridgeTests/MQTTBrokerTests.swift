@@ -1,0 +1,292 @@
+import Foundation
+import Glibc
+import OneClick
+import Presses
+import TestSupport
+import Testing
+@testable import Bridge
+
+/// `clickbridge run` against a real `mosquitto` on loopback, watched with `mosquitto_sub`
+/// (issue 14's numbered list). Serialized: each test runs a daemon and a broker of its own, and
+/// the machine has few cores.
+@Suite(.serialized) struct MQTTBrokerTests {
+    static let node = "test_pi"
+    static let base = "clickbridge/\(node)"
+
+    /// The configuration's head: state, the embedded service on a free port, no claim code.
+    func head(_ dir: String) -> String {
+        "stateDir: \(dir)/state\nlisten: 127.0.0.1:0\n"
+    }
+
+    func mqttBlock(port: Int, extra: String = "") -> String {
+        "mqtt:\n  broker: mqtt://127.0.0.1:\(port)\n  node: Test Pi\n" + extra
+    }
+
+    /// Buttons on input devices that are not there: `run` waits for them, and they never press.
+    let quietButtons = """
+        buttons:
+          - deviceId: G030PM0MQTT00001
+            name: Front Door
+            evdev: { device: /nonexistent/clickbridge-test-event0, key: KEY_ENTER }
+          - deviceId: G030PM0MQTT00002
+            name: remote
+            evdev: { device: /nonexistent/clickbridge-test-event1, keys: [KEY_A, KEY_B] }
+
+        """
+
+    // MARK: 1. Discovery
+
+    @Test func discoveryAnnouncesEveryButtonAndGestureRetainedWithTheAvailabilityTopic() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port), in: dir)
+        let bridge = try RunningBridge(config: config)
+        let live = try TestSubscriber(port: broker.port, topics: ["\(Self.base)/availability"])
+        await live.wait { $0.contains { $0.payload == "online" } }
+
+        let retained = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"])
+        try await bridge.stop()
+        try await live.stop()
+        try await broker.stop()
+
+        // Three buttons (remote has two keys: remote_key_a, remote_key_b), each with one event
+        // entity and a trigger for SINGLE, DOUBLE and LONG (the default timing).
+        let levels = ["front_door", "remote_key_a", "remote_key_b"]
+        let names = ["Front Door", "remote:KEY_A", "remote:KEY_B"]
+        #expect(retained.count == 12, "\(retained)")
+        #expect(retained.allSatisfy { $0.retained && $0.qos == 1 })
+        let topicShape = /homeassistant\/(event|device_automation)\/[a-zA-Z0-9_-]+\/[a-zA-Z0-9_-]+\/config/
+        #expect(retained.allSatisfy { $0.topic.wholeMatch(of: topicShape) != nil })
+        let device: [String: Any] = ["identifiers": ["clickbridge_test_pi"], "name": "test_pi", "manufacturer": "ClickBridge", "model": "ClickBridge"]
+
+        for (index, level) in levels.enumerated() {
+            let entity = try #require(retained.first { $0.topic == "homeassistant/event/test_pi/\(level)/config" }?.json)
+            // Home Assistant's MQTT event platform: state_topic and event_types required; the
+            // rest are its documented optional keys.
+            #expect(Set(entity.keys).isSubset(of: Self.documentedEventKeys), "\(entity.keys)")
+            #expect(entity["name"] as? String == names[index])
+            #expect(entity["unique_id"] as? String == "clickbridge_test_pi_\(level)")
+            #expect(entity["state_topic"] as? String == "\(Self.base)/\(level)/event")
+            #expect(entity["event_types"] as? [String] == ["press_end", "multi_press_end", "long_press_start"])
+            #expect(entity["device_class"] as? String == "button")
+            #expect(entity["availability_topic"] as? String == "\(Self.base)/availability")
+            #expect(entity["qos"] as? Int == 1)
+            #expect(NSDictionary(dictionary: entity["device"] as? [String: Any] ?? [:]).isEqual(to: device))
+            #expect((entity["origin"] as? [String: Any])?["name"] as? String == "ClickBridge")
+
+            for (gesture, type) in [("single", "button_short_press"), ("double", "button_double_press"), ("long", "button_long_press")] {
+                let trigger = try #require(retained.first { $0.topic == "homeassistant/device_automation/test_pi/\(level)_\(gesture)/config" }?.json)
+                // The device-trigger schema: automation_type, topic, type, subtype and device
+                // required; payload, qos, value_template optional (and origin for discovery).
+                #expect(Set(trigger.keys).isSubset(of: Self.documentedTriggerKeys), "\(trigger.keys)")
+                #expect(trigger["automation_type"] as? String == "trigger")
+                #expect(trigger["type"] as? String == type)
+                #expect(trigger["subtype"] as? String == "button_\(index + 1)")
+                #expect(trigger["topic"] as? String == "\(Self.base)/\(level)/action")
+                #expect(trigger["payload"] as? String == gesture)
+                #expect(trigger["qos"] as? Int == 1)
+                #expect(NSDictionary(dictionary: trigger["device"] as? [String: Any] ?? [:]).isEqual(to: device))
+            }
+        }
+    }
+
+    /// Home Assistant's documented keys for an MQTT `event` (event.mqtt) that ClickBridge may use.
+    static let documentedEventKeys: Set<String> = [
+        "availability", "availability_mode", "availability_template", "availability_topic", "device", "device_class",
+        "enabled_by_default", "encoding", "entity_category", "event_types", "icon", "json_attributes_template",
+        "json_attributes_topic", "name", "object_id", "origin", "payload_available", "payload_not_available", "platform",
+        "qos", "state_topic", "unique_id", "value_template",
+    ]
+    /// And for an MQTT device trigger (device_trigger.mqtt).
+    static let documentedTriggerKeys: Set<String> = [
+        "automation_type", "payload", "qos", "topic", "type", "subtype", "device", "value_template", "origin",
+    ]
+
+    // MARK: 2. Presses
+
+    @Test func everyTraceReplayedByATraceButtonArrivesAsTheGesturesReplayGives() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let traces = try Self.traceFiles()
+        #expect(traces.count >= 10)
+        // What `replay --json` decides for each trace with the timing a trace button without
+        // `timing:` has (the defaults); a trace's own `timing` line (window-zero) is for replay only.
+        var expected: [[(button: String, gesture: String, span: Double)]] = []
+        for trace in traces {
+            let replay = try await ClickBridgeBinary.run(["replay", trace, "--json", "--no-check",
+                                                          "--debounce", "20ms", "--long", "1.5s", "--double-window", "400ms"])
+            expected.append(replay.out.split(separator: "\n").compactMap { line in
+                guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                      let button = o["button"] as? String, let gesture = (o["gesture"] ?? o["clickType"]) as? String,
+                      let pressed = o["pressedAt"] as? Double, let decided = o["decidedAt"] as? Double else { return nil }
+                return (button, gesture, decided - pressed)
+            })
+        }
+        let total = expected.map(\.count).reduce(0, +)
+        #expect(total >= 15)
+
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        var yaml = head(dir) + "buttons:\n"
+        for (i, trace) in traces.enumerated() {
+            yaml += "  - deviceId: G030PM0TRACE\(String(format: "%04d", i))\n    name: t\(i)\n    trace: { file: \(trace) }\n"
+        }
+        let config = try writeRunConfig(yaml + mqttBlock(port: broker.port, extra: "  maxAge: 60s\n"), in: dir)
+        let live = try TestSubscriber(port: broker.port, topics: ["\(Self.base)/+/action", "\(Self.base)/+/event"])
+        try await Task.sleep(for: .milliseconds(200))  // mosquitto_sub subscribed
+        let bridge = try RunningBridge(config: config)
+        let got = await live.wait(timeout: 30) { $0.count >= 2 * total }
+        try await bridge.stop()
+        try await live.stop()
+        try await broker.stop()
+
+        #expect(got.count == 2 * total, "\(got)")
+        #expect(got.allSatisfy { $0.qos == 1 && !$0.retained })
+        for (i, presses) in expected.enumerated() {
+            let name = "t\(i)"
+            // This trace's messages, in arrival order: action, then event, per gesture.
+            let mine = got.filter { m in
+                let level = m.topic.split(separator: "/")[2]
+                return level == name || level.hasPrefix(name + "_")
+            }
+            #expect(mine.count == 2 * presses.count, "\(traces[i]): \(mine)")
+            let events = mine.filter { $0.topic.hasSuffix("/event") }.compactMap(\.json)
+            let actions = mine.filter { $0.topic.hasSuffix("/action") }
+            #expect(events.map { $0["gesture"] as? String ?? "?" } == presses.map(\.gesture), "\(traces[i])")
+            #expect(actions.map(\.payload) == presses.map { $0.gesture.lowercased() }, "\(traces[i])")
+            for (k, pair) in stride(from: 0, to: mine.count - 1, by: 2).map({ (mine[$0], mine[$0 + 1]) }).enumerated() where k < presses.count {
+                #expect(pair.0.topic.hasSuffix("/action") && pair.1.topic.hasSuffix("/event"))
+                #expect(pair.0.topic.dropLast("action".count) == pair.1.topic.dropLast("event".count))
+            }
+            for (event, press) in zip(events, presses) {
+                let button = event["button"] as? String ?? ""
+                // One button per trace is the trace button itself; several are NAME:ID.
+                #expect(button == name || button == "\(name):\(press.button)", "\(traces[i]): \(button) for \(press.button)")
+                #expect(event["device_id"] as? String == "G030PM0TRACE\(String(format: "%04d", i))")
+                #expect(event["event_type"] as? String == ["SINGLE": "press_end", "DOUBLE": "multi_press_end", "LONG": "long_press_start"][press.gesture])
+                let pressed = try #require((event["pressed_at"] as? String).flatMap { WireTimestamp($0) })
+                let decided = try #require((event["decided_at"] as? String).flatMap { WireTimestamp($0) })
+                // Milliseconds on the wire: the press's own span, to within rounding.
+                #expect(abs(Double(decided.microseconds - pressed.microseconds) / 1e6 - press.span) < 0.003, "\(traces[i])")
+                #expect((event["event_id"] as? String)?.count == 36)
+            }
+        }
+    }
+
+    static func traceFiles() throws -> [String] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = root.appendingPathComponent("hardware/traces").path
+        return try FileManager.default.contentsOfDirectory(atPath: dir)
+            .filter { $0.hasSuffix(".trace") || $0.hasSuffix(".txt") || $0.hasSuffix(".evemu") }
+            .sorted().map { dir + "/" + $0 }
+    }
+
+    // MARK: 3. Availability
+
+    @Test func onlineIsRetainedTheWillCoversAKillAndSigtermPublishesOfflineItself() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port, extra: "  discovery: false\n"), in: dir)
+        let availability = "\(Self.base)/availability"
+
+        let first = try RunningBridge(config: config)
+        #expect(await first.waitForLog("mqtt: connected to"))
+        #expect(try await retainedMessages(port: broker.port, topics: [availability]) == [Received(line: "1 1 \(availability) online")!])
+        // kill -9: no goodbye from run; the broker publishes its will.
+        try await first.stop(signal: SIGKILL)
+        var after: [Received] = []
+        for _ in 0..<100 {
+            after = try await retainedMessages(port: broker.port, topics: [availability])
+            if after.first?.payload == "offline" { break }
+        }
+        #expect(after == [Received(line: "1 1 \(availability) offline")!])
+        #expect(!broker.log.contains("Received DISCONNECT from clickbridge-test_pi"))
+
+        let second = try RunningBridge(config: config)
+        #expect(await second.waitForLog("mqtt: connected to"))
+        #expect(try await retainedMessages(port: broker.port, topics: [availability]).first?.payload == "online")
+        try await second.stop(signal: SIGTERM)
+        #expect(second.process.terminationStatus == 0)
+        #expect(try await retainedMessages(port: broker.port, topics: [availability]) == [Received(line: "1 1 \(availability) offline")!])
+        try await broker.stop()
+        // run's own PUBLISH of `offline` (7 bytes, retained), then its DISCONNECT, which discards the will.
+        let log = broker.log.split(separator: "\n").map(String.init)
+        let offline = log.lastIndex { $0.contains("Received PUBLISH from clickbridge-test_pi") && $0.contains("r1") && $0.contains("'\(availability)'") && $0.contains("(7 bytes)") }
+        let disconnect = log.lastIndex { $0.contains("Received DISCONNECT from clickbridge-test_pi") }
+        #expect(offline != nil && disconnect != nil && offline! < disconnect!, "\(log.suffix(12))")
+        #expect(second.logs.contains { $0.contains("published offline and disconnected") })
+    }
+
+    // MARK: 4. Birth
+
+    @Test func homeAssistantsBirthMessageBringsDiscoveryAgain() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port), in: dir)
+        let bridge = try RunningBridge(config: config)
+        #expect(await bridge.waitForLog("mqtt: connected to"))
+        let live = try TestSubscriber(port: broker.port, topics: ["homeassistant/+/test_pi/#"])
+        // First the retained announcement, as any new subscriber gets it.
+        let initial = await live.wait { $0.count >= 12 }
+        #expect(initial.count == 12 && initial.allSatisfy(\.retained))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(live.messages.count == 12)  // nothing more without a birth message
+        try await publishOnce(port: broker.port, topic: "homeassistant/status", message: "online")
+        let again = await live.wait { $0.count >= 24 }
+        // Sent again live (not retained on delivery), the same twelve topics and payloads.
+        let fresh = Array(again.dropFirst(12))
+        #expect(fresh.count == 12 && fresh.allSatisfy { !$0.retained })
+        #expect(Set(fresh.map(\.topic)) == Set(initial.map(\.topic)))
+        #expect(Set(fresh.map(\.payload)) == Set(initial.map(\.payload)))
+        // Home Assistant going offline asks for nothing.
+        try await publishOnce(port: broker.port, topic: "homeassistant/status", message: "offline")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(live.messages.count == 24)
+        try await bridge.stop()
+        try await live.stop()
+        try await broker.stop()
+    }
+
+    // MARK: 7. Removal
+
+    @Test func aButtonRemovedFromTheConfigIsClearedAtTheNextStart() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        let both = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port), in: dir, name: "both.yaml")
+        let first = try RunningBridge(config: both)
+        #expect(await first.waitForLog("mqtt: connected to"))
+        let announced = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"])
+        #expect(announced.count == 12)
+        try await first.stop()
+
+        // A only: the first button of the same file.
+        let onlyA = quietButtons.components(separatedBy: "  - deviceId: G030PM0MQTT00002")[0]
+        let one = try writeRunConfig(head(dir) + onlyA + mqttBlock(port: broker.port), in: dir, name: "one.yaml")
+        let live = try TestSubscriber(port: broker.port, topics: ["homeassistant/#"])
+        await live.wait { $0.count >= 12 }  // the retained state before the restart
+        let second = try RunningBridge(config: one)
+        #expect(await second.waitForLog("mqtt: connected to"))
+        let seen = await live.wait { $0.filter { !$0.retained && $0.payload.isEmpty }.count >= 8 }
+        let cleared = seen.filter { !$0.retained && $0.payload.isEmpty }.map(\.topic)
+        let remaining = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"])
+        try await second.stop()
+        try await live.stop()
+        try await broker.stop()
+
+        let bTopics = announced.map(\.topic).filter { $0.contains("/remote_key_") }
+        #expect(bTopics.count == 8)
+        #expect(Set(cleared) == Set(bTopics))
+        #expect(Set(remaining.map(\.topic)) == Set(announced.map(\.topic)).subtracting(bTopics))
+        #expect(remaining.count == 4)
+        // A's announcement is unchanged.
+        for m in remaining { #expect(announced.contains(m)) }
+    }
+}
