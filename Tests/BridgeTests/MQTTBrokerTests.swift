@@ -175,9 +175,13 @@ import Testing
         }
     }
 
+    static var traceDirectory: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("hardware/traces").path
+    }
+
     static func traceFiles() throws -> [String] {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let dir = root.appendingPathComponent("hardware/traces").path
+        let dir = traceDirectory
         return try FileManager.default.contentsOfDirectory(atPath: dir)
             .filter { $0.hasSuffix(".trace") || $0.hasSuffix(".txt") || $0.hasSuffix(".evemu") }
             .sorted().map { dir + "/" + $0 }

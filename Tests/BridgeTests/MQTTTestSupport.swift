@@ -22,11 +22,10 @@ final class TestBroker: @unchecked Sendable {
         self.listenerLines = listenerLines
         try FileManager.default.createDirectory(atPath: self.dir, withIntermediateDirectories: true)
         var lines = ["per_listener_settings true", "log_dest stderr", "log_type all", "log_timestamp false"]
-        if persistent {
-            lines += ["persistence true", "persistence_location \(self.dir)/"]
-            // Started as root, mosquitto drops to its own user, which may not write here.
-            if geteuid() == 0 { lines.append("user root") }
-        }
+        // Started as root, mosquitto drops to its own user, which may not read the test's keys
+        // or write its persistence here.
+        if geteuid() == 0 { lines.append("user root") }
+        if persistent { lines += ["persistence true", "persistence_location \(self.dir)/"] }
         lines += ["listener \(port) 127.0.0.1"] + listenerLines
         try (lines.joined(separator: "\n") + "\n").write(toFile: configPath, atomically: true, encoding: .utf8)
     }
