@@ -257,6 +257,36 @@ import Testing
         try await broker.stop()
     }
 
+    // MARK: dlopen
+
+    /// libmosquitto is loaded only with `mqtt:` configured: without it, `run` never maps it.
+    @Test func libmosquittoIsLoadedOnlyWhenMQTTIsConfigured() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        func maps(_ yaml: String, name: String) async throws -> String {
+            let bridge = try RunningBridge(config: try writeRunConfig(yaml, in: dir, name: name))
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, !bridge.lines.contains(where: { $0.hasPrefix("clickbridge run:") }) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            // procfs files have no size: read to the end rather than by the file's length.
+            let fd = open("/proc/\(bridge.process.processIdentifier)/maps", O_RDONLY)
+            let text = fd < 0 ? "" : String(decoding: readToEnd(fd), as: UTF8.self)
+            if fd >= 0 { close(fd) }
+            try await bridge.stop()
+            #expect(bridge.lines.contains { $0.hasPrefix("clickbridge run:") })
+            return text
+        }
+        let without = try await maps(head(dir) + quietButtons, name: "plain.yaml")
+        let with = try await maps(head(dir) + quietButtons + mqttBlock(port: broker.port), name: "mqtt.yaml")
+        try await broker.stop()
+        #expect(without.contains("libgpiod") && with.contains("libgpiod"))
+        #expect(!without.contains("libmosquitto"))
+        #expect(with.contains("libmosquitto.so"))
+    }
+
     // MARK: 7. Removal
 
     @Test func aButtonRemovedFromTheConfigIsClearedAtTheNextStart() async throws {
