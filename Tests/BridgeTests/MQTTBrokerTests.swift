@@ -287,6 +287,25 @@ import Testing
         #expect(with.contains("libmosquitto.so"))
     }
 
+    // MARK: Idle
+
+    /// Connected and idle, `run` with MQTT does not wake between keepalives (60 s by default):
+    /// no polling timer, no libmosquitto loop ticking once a second (that would be five here).
+    @Test func anIdleConnectedRunDoesNotWakeBetweenKeepalives() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port), in: dir)
+        let bridge = try RunningBridge(config: config)
+        #expect(await bridge.waitForLog("mqtt: connected to"))
+        let count = try await IdleWakeupTests.wakeups(of: bridge.process)
+        #expect(count <= 2, "run with MQTT woke \(count) times in 5 s while idle")
+        #expect(try await retainedMessages(port: broker.port, topics: ["\(Self.base)/availability"]).first?.payload == "online")
+        try await bridge.stop()
+        try await broker.stop()
+    }
+
     // MARK: 7. Removal
 
     @Test func aButtonRemovedFromTheConfigIsClearedAtTheNextStart() async throws {

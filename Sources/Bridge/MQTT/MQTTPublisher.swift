@@ -56,6 +56,16 @@ public final class MQTTPublisher: @unchecked Sendable {
     /// order (`ButtonWiring.announced`).
     public init(config: MQTTConfig, buttons: [AnnouncedButton], stateDir: String, policy: RetryPolicy = .outbox,
                 logger: Logger = Logger(label: "clickbridge.mqtt")) throws(MQTTFailure) {
+        // The configuration refuses names that collide in topics; the buttons of a multi-button
+        // trace are named from the file, so they are checked here, where they are known.
+        var levels: [String: String] = [:]
+        for b in buttons {
+            let level = MQTTNames.buttonLevel(b.name)
+            if let other = levels[level], other != b.name {
+                throw MQTTFailure("mqtt: buttons '\(other)' and '\(b.name)' are both '\(level)' in MQTT topics; rename one")
+            }
+            levels[level] = b.name
+        }
         library = try MosquittoLibrary.shared()
         self.config = config
         topics = MQTTTopics(config)
