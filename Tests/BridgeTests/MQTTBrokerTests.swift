@@ -287,6 +287,28 @@ import Testing
         #expect(with.contains("libmosquitto.so"))
     }
 
+    // MARK: No broker
+
+    /// With no broker listening, `run` starts, says why in the log and `status`, and stops
+    /// cleanly on SIGTERM without waiting for it.
+    @Test func withNoBrokerRunStartsAndStopsCleanly() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let port = try freePort()
+        let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: port), in: dir)
+        let bridge = try RunningBridge(config: config)
+        #expect(await bridge.waitForLog("mqtt: cannot connect to mqtt://127.0.0.1:\(port)"))
+        let status = try await ClickBridgeBinary.run(["status", "--config", config])
+        #expect(status.out.contains("mqtt      mqtt://127.0.0.1:\(port) NOT CONNECTED"), "\(status.out)")
+        #expect(status.out.contains("0 presses dropped as older than maxAge"), "\(status.out)")
+        let stopping = ContinuousClock.now
+        try await bridge.stop()
+        #expect(bridge.process.terminationStatus == 0)
+        #expect(ContinuousClock.now - stopping < .seconds(10))
+        // Logged once, not at every attempt.
+        #expect(bridge.logs.filter { $0.contains("mqtt: cannot connect") }.count == 1, "\(bridge.logs)")
+    }
+
     // MARK: Idle
 
     /// Connected and idle, `run` with MQTT does not wake between keepalives (60 s by default):

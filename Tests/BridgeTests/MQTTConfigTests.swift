@@ -135,6 +135,19 @@ import Testing
         #expect(GestureVocabulary.gestures(for: PressTiming(maxPresses: 1)) == [.single, .long])
     }
 
+    /// A multi-button trace names its buttons from the file; two that collide in topics are
+    /// refused when the daemon starts, before libmosquitto is loaded.
+    @Test func buttonsCollidingInTopicsAreRefusedAtStart() {
+        let config = MQTTConfig(host: "127.0.0.1", port: 1883, node: "pi")
+        let buttons = [AnnouncedButton(name: "t:A", deviceId: "D", timing: .default), AnnouncedButton(name: "t_a", deviceId: "D", timing: .default)]
+        do {
+            _ = try MQTTPublisher(config: config, buttons: buttons, stateDir: "/nonexistent")
+            Issue.record("no error")
+        } catch {
+            #expect(error.description == "mqtt: buttons 't:A' and 't_a' are both 't_a' in MQTT topics; rename one")
+        }
+    }
+
     @Test func eachGestureIsSpelledAsDesignSays() {
         let topics = MQTTTopics(MQTTConfig(host: "h", port: 1883, node: "pi"))
         let p = GesturePublication(button: "Desk:KEY_A", deviceId: "D1", gesture: .longRelease(heldFor: .milliseconds(2100)),
