@@ -46,7 +46,7 @@ import Testing
         let live = try TestSubscriber(port: broker.port, topics: ["\(Self.base)/availability"])
         await live.wait { $0.contains { $0.payload == "online" } }
 
-        let retained = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"])
+        let retained = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"]) { $0.count >= 12 }
         try await bridge.stop()
         try await live.stop()
         try await broker.stop()
@@ -199,7 +199,7 @@ import Testing
 
         let first = try RunningBridge(config: config)
         #expect(await first.waitForLog("mqtt: connected to"))
-        #expect(try await retainedMessages(port: broker.port, topics: [availability]) == [Received(line: "1 1 \(availability) online")!])
+        #expect(try await retainedMessages(port: broker.port, topics: [availability]) { $0.first?.payload == "online" } == [Received(line: "1 1 \(availability) online")!])
         // kill -9: no goodbye from run; the broker publishes its will.
         try await first.stop(signal: SIGKILL)
         var after: [Received] = []
@@ -212,10 +212,10 @@ import Testing
 
         let second = try RunningBridge(config: config)
         #expect(await second.waitForLog("mqtt: connected to"))
-        #expect(try await retainedMessages(port: broker.port, topics: [availability]).first?.payload == "online")
+        #expect(try await retainedMessages(port: broker.port, topics: [availability]) { $0.first?.payload == "online" }.first?.payload == "online")
         try await second.stop(signal: SIGTERM)
         #expect(second.process.terminationStatus == 0)
-        #expect(try await retainedMessages(port: broker.port, topics: [availability]) == [Received(line: "1 1 \(availability) offline")!])
+        #expect(try await retainedMessages(port: broker.port, topics: [availability]) { $0.first?.payload == "offline" } == [Received(line: "1 1 \(availability) offline")!])
         try await broker.stop()
         // run's own PUBLISH of `offline` (7 bytes, retained), then its DISCONNECT, which discards the will.
         let log = broker.log.split(separator: "\n").map(String.init)
@@ -235,6 +235,8 @@ import Testing
         let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port), in: dir)
         let bridge = try RunningBridge(config: config)
         #expect(await bridge.waitForLog("mqtt: connected to"))
+        // The announcement has reached the broker before the watcher subscribes.
+        _ = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"]) { $0.count >= 12 }
         let live = try TestSubscriber(port: broker.port, topics: ["homeassistant/+/test_pi/#"])
         // First the retained announcement, as any new subscriber gets it.
         let initial = await live.wait { $0.count >= 12 }
@@ -287,6 +289,27 @@ import Testing
         #expect(with.contains("libmosquitto.so"))
     }
 
+    // MARK: Protocol versions
+
+    /// MQTT 5 by default and 3.1.1 when configured: the broker logs the protocol level each
+    /// client connected with (mosquitto writes p5 for 5 and p2 for 3.1.1), and both get discovery.
+    @Test func bothProtocolVersionsConnect() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let broker = try TestBroker(dir: dir)
+        try await broker.start()
+        for (version, level) in [("5", "p5"), ("3.1.1", "p2")] {
+            let config = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port, extra: "  protocol: \(version)\n"),
+                                            in: dir, name: "v\(level).yaml")
+            let bridge = try RunningBridge(config: config)
+            #expect(await bridge.waitForLog("mqtt: connected to"))
+            #expect(try await retainedMessages(port: broker.port, topics: ["homeassistant/#"]) { $0.count >= 12 }.count == 12)
+            try await bridge.stop()
+            #expect(broker.log.contains("as clickbridge-test_pi (\(level), c1, k60"), "\(broker.log)")
+        }
+        try await broker.stop()
+    }
+
     // MARK: No broker
 
     /// With no broker listening, `run` starts, says why in the log and `status`, and stops
@@ -323,7 +346,7 @@ import Testing
         #expect(await bridge.waitForLog("mqtt: connected to"))
         let count = try await IdleWakeupTests.wakeups(of: bridge.process)
         #expect(count <= 2, "run with MQTT woke \(count) times in 5 s while idle")
-        #expect(try await retainedMessages(port: broker.port, topics: ["\(Self.base)/availability"]).first?.payload == "online")
+        #expect(try await retainedMessages(port: broker.port, topics: ["\(Self.base)/availability"]) { $0.first?.payload == "online" }.first?.payload == "online")
         try await bridge.stop()
         try await broker.stop()
     }
@@ -338,7 +361,7 @@ import Testing
         let both = try writeRunConfig(head(dir) + quietButtons + mqttBlock(port: broker.port), in: dir, name: "both.yaml")
         let first = try RunningBridge(config: both)
         #expect(await first.waitForLog("mqtt: connected to"))
-        let announced = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"])
+        let announced = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"]) { $0.count >= 12 }
         #expect(announced.count == 12)
         try await first.stop()
 
@@ -351,7 +374,7 @@ import Testing
         #expect(await second.waitForLog("mqtt: connected to"))
         let seen = await live.wait { $0.filter { !$0.retained && $0.payload.isEmpty }.count >= 8 }
         let cleared = seen.filter { !$0.retained && $0.payload.isEmpty }.map(\.topic)
-        let remaining = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"])
+        let remaining = try await retainedMessages(port: broker.port, topics: ["homeassistant/#"]) { $0.count <= 4 }
         try await second.stop()
         try await live.stop()
         try await broker.stop()

@@ -143,6 +143,18 @@ func retainedMessages(port: Int, topics: [String], extra: [String] = [], seconds
     return done.out.split(separator: "\n").compactMap { Received(line: String($0)) }
 }
 
+/// `retainedMessages`, read again until `done` holds (at most `attempts` reads): the daemon logs
+/// its connection before the messages it then publishes have reached the broker.
+func retainedMessages(port: Int, topics: [String], extra: [String] = [], attempts: Int = 15,
+                      until done: ([Received]) -> Bool) async throws -> [Received] {
+    var got: [Received] = []
+    for _ in 0..<attempts {
+        got = try await retainedMessages(port: port, topics: topics, extra: extra)
+        if done(got) { break }
+    }
+    return got
+}
+
 /// `mosquitto_pub` once.
 func publishOnce(port: Int, topic: String, message: String, extra: [String] = []) async throws {
     let done = try await offPool {
