@@ -156,7 +156,7 @@ public final class Outbox: Sendable {
     @discardableResult
     public func enqueue(deviceId: String, button: String, clickType: ClickType, reportedTime: String,
                         now: Double = WireTimestamp.now().secondsSinceEpoch) throws -> OutboxEvent {
-        let eventId = UUID().uuidString.lowercased()
+        let eventId = UUID().lowercasedString
         return try db.write { db in
             try db.execute(sql: """
                 INSERT INTO event (eventId, deviceId, button, clickType, reportedTime, enqueuedAt) VALUES (?, ?, ?, ?, ?, ?)
