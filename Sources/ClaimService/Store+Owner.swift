@@ -24,20 +24,19 @@ extension Store {
     ) async throws(ServiceError) -> ([(DeviceRecord, [String: String])], Bool) {
         let page: [DeviceWithTags] = try await read { db in
             var sql = "SELECT \(Store.deviceColumns) FROM device WHERE ownerAccount = ?"
-            var args: StatementArguments = [account]
+            var args: [RowArgument] = [.text(account)]
             if let type {
                 sql += " AND type = ?"
-                _ = args.append(contentsOf: [type])
+                args.append(.text(type))
             }
             if let afterDeviceId {
                 sql += " AND deviceId > ?"
-                _ = args.append(contentsOf: [afterDeviceId])
+                args.append(.text(afterDeviceId))
             }
             sql += " ORDER BY deviceId LIMIT ?"
-            _ = args.append(contentsOf: [limit + 1])
-            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
-                let record = Store.record(row)
-                return DeviceWithTags(device: record, tags: try Store.tags(db, record.deviceId))
+            args.append(.integer(Int64(limit) + 1))
+            return try Store.devices(db, sql: sql, args).map { device in
+                DeviceWithTags(device: device, tags: try Store.tags(db, device.deviceId))
             }
         }
         return (page.prefix(limit).map { ($0.device, $0.tags) }, page.count > limit)
