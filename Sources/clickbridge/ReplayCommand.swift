@@ -30,14 +30,7 @@ struct Replay: ParsableCommand {
     @Flag(name: .customLong("no-check"), help: "Do not compare the presses with the trace's expect lines.")
     var noCheck = false
 
-    @Option(help: "Debounce, e.g. 20ms (default: the trace's timing, else 20ms).")
-    var debounce: String?
-
-    @Option(help: "LONG threshold, e.g. 1.5s.")
-    var long: String?
-
-    @Option(name: .customLong("double-window"), help: "Double-click window, e.g. 400ms; 0 disables DOUBLE.")
-    var doubleWindow: String?
+    @OptionGroup var timing: TimingOptions
 
     func run() throws {
         let job: ReplayJob
@@ -54,9 +47,7 @@ struct Replay: ParsableCommand {
             job = ReplayJob(
                 path: file,
                 read: TraceReadOptions(format: try ReplayJob.format(format), activeLow: activeLow, keys: keyCodes),
-                debounce: try debounce.map { try ReplayJob.duration($0, flag: "--debounce") },
-                long: try long.map { try ReplayJob.duration($0, flag: "--long") },
-                doubleWindow: try doubleWindow.map { try ReplayJob.duration($0, flag: "--double-window") },
+                overrides: try timing.overrides(),
                 json: json)
         } catch let error as ReplayArgumentError {
             Terminal.fail("replay", error.description)

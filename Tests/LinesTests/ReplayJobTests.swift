@@ -12,7 +12,7 @@ import Testing
 
     @Test func jsonForTheBundledDoubleClick() throws {
         let lines = try run(ReplayJob(path: TraceFiles.path("double-bouncy.txt"), json: true))
-        #expect(lines == [#"{"clickType":"DOUBLE","button":"17","pressedAt":8417.662315904,"decidedAt":8418.064556256}"#])
+        #expect(lines == [#"{"clickType":"DOUBLE","button":"17","pressedAt":8417.662315904,"decidedAt":8418.064556256,"gesture":"DOUBLE","count":2}"#])
         // --active-low agrees with the file's own polarity line.
         let forced = try run(ReplayJob(path: TraceFiles.path("double-bouncy.txt"), read: .init(activeLow: true), json: true))
         #expect(forced == lines)
@@ -20,7 +20,7 @@ import Testing
 
     @Test func evemuKeepsMicrosecondsAndKeyFilter() throws {
         let lines = try run(ReplayJob(path: TraceFiles.path("keys-interleaved.evemu"), read: .init(keys: [0x94]), json: true))
-        #expect(lines == [#"{"clickType":"DOUBLE","button":"KEY_PROG1","pressedAt":0.000001,"decidedAt":0.409003}"#])
+        #expect(lines == [#"{"clickType":"DOUBLE","button":"KEY_PROG1","pressedAt":0.000001,"decidedAt":0.409003,"gesture":"DOUBLE","count":2}"#])
     }
 
     @Test func timingFlagsOverrideTheTrace() throws {
@@ -32,6 +32,33 @@ import Testing
         // A long threshold beyond the hold turns the LONG into a SINGLE.
         let long = try run(ReplayJob(path: TraceFiles.path("long-held-gpiomon2.txt"), long: .seconds(3)))
         #expect(long.count == 1 && long[0].hasPrefix("SINGLE"))
+    }
+
+    @Test func gestureFlagsOverrideTheTraceAndSkipItsCheck() throws {
+        // Three clicks: DOUBLE then SINGLE with the trace's own timing, one TRIPLE with --max-presses 3.
+        var notes: [String] = []
+        var lines: [String] = []
+        let outcome = try ReplayJob(path: TraceFiles.path("triple-click-gpiomon2.txt"), overrides: TimingOverrides(maxPresses: 3), json: true)
+            .run(write: { lines.append($0) }, note: { notes.append($0) })
+        #expect(lines.count == 1 && lines[0].contains(#""gesture":"TRIPLE","count":3}"#) && !lines[0].contains("clickType"))
+        #expect(!outcome.checked && outcome.mismatches.isEmpty)
+        #expect(notes.contains { $0.contains("expectations not checked: --max-presses changes") })
+        // --long-release and --repeat add gestures to a LONG.
+        let held = try run(ReplayJob(path: TraceFiles.path("long-held-gpiomon2.txt"),
+                                     overrides: TimingOverrides(longRelease: true, repeat: .milliseconds(300))))
+        #expect(held.map { String($0.prefix { $0 != " " }) } == ["LONG", "LONG_REPEAT", "LONG_REPEAT", "LONG_RELEASE"])
+    }
+
+    @Test func gestureArgumentErrors() throws {
+        #expect(try TimingOverrides.maxPresses("5") == 5)
+        for bad in ["0", "6", "two", "-1", ""] {
+            #expect(throws: ReplayArgumentError("--max-presses must be a whole number from 1 to 5, not '\(bad)'")) { try TimingOverrides.maxPresses(bad) }
+        }
+        #expect(try TimingOverrides.repeatEvery("0") == .zero)
+        #expect(try TimingOverrides.repeatEvery("10ms") == .milliseconds(10))
+        #expect(throws: ReplayArgumentError("--repeat must be 0 (off) or at least 10ms, not 9ms")) { try TimingOverrides.repeatEvery("9ms") }
+        #expect(throws: ReplayArgumentError.self) { try TimingOverrides.repeatEvery("25h") }
+        #expect(throws: ReplayArgumentError.self) { try TimingOverrides.repeatEvery("often") }
     }
 
     @Test func argumentErrors() throws {
