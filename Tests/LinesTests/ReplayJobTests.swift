@@ -1,3 +1,4 @@
+import Foundation
 import Lines
 import Presses
 import Testing
@@ -47,6 +48,37 @@ import Testing
         let held = try run(ReplayJob(path: TraceFiles.path("long-held-gpiomon2.txt"),
                                      overrides: TimingOverrides(longRelease: true, repeat: .milliseconds(300))))
         #expect(held.map { String($0.prefix { $0 != " " }) } == ["LONG", "LONG_REPEAT", "LONG_REPEAT", "LONG_RELEASE"])
+    }
+
+    @Test("a LONG still held when the trace ends repeats up to its last edge, not for ever")
+    func heldAtTheEndStopsRepeating() throws {
+        // Pressed at 1 s, the other button's last edge at 3.05 s: LONG at 2.5, repeats at 2.8 only.
+        let text = "clickbridge-trace 1\nbutton a\nbutton b\ntiming repeat=300ms\n1.0 a 1\n3.0 b 1\n3.05 b 0\n"
+        let presses = TraceReplay.presses(of: try TraceReader.read(text: text)).filter { $0.button == "a" }
+        #expect(presses.map(\.gesture) == [.long, .longRepeat(count: 1)])
+        #expect(presses.map(\.decidedAt) == [.milliseconds(2500), .milliseconds(2800)])
+    }
+
+    @Test("a repeat that would make more than a million LONG_REPEATs is refused at its line, or with the flag")
+    func tooManyRepeatsAreRefused() throws {
+        let text = "clickbridge-trace 1\nbutton b\ntiming repeat=10ms\n1.0 b 1\n10002.0 b 0\n"
+        #expect {
+            try TraceReader.read(text: text)
+        } throws: { error in
+            guard let e = error as? TraceError else { return false }
+            return e.line == 3 && e.message.contains("could make more than 1000000 LONG_REPEATs")
+        }
+        #expect(throws: Never.self) { try TraceReader.read(text: text.replacingOccurrences(of: "10ms", with: "20ms")) }
+        let path = NSTemporaryDirectory() + "clickbridge-repeats-\(UUID().uuidString).trace"
+        try text.replacingOccurrences(of: "timing repeat=10ms\n", with: "").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try run(ReplayJob(path: path)).count == 1)
+        #expect {
+            try ReplayJob(path: path, overrides: TimingOverrides(repeat: .milliseconds(10))).run { _ in }
+        } throws: { error in
+            guard case .options(let why)? = error as? TraceFileError else { return false }
+            return why.hasPrefix("--repeat: repeat=10ms over edges spanning")
+        }
     }
 
     @Test func gestureArgumentErrors() throws {

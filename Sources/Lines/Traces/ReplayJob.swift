@@ -39,6 +39,9 @@ public struct ReplayJob: Sendable {
             throw .options("--active-low and --active-high apply to gpiomon and native traces; in an evemu trace a key value of 1 is always a press")
         }
         let timing = timing(for: trace)
+        if let why = TraceLimits.repeatProblem(timing, first: trace.edges.first?.edge.time, last: trace.edges.last?.edge.time) {
+            throw .options("--repeat: " + why)
+        }
         let changes = changedFlags(of: trace, timing: timing)
         let compare = check && trace.checksItself && changes.isEmpty
         var presses: [Press] = []

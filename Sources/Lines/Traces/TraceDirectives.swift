@@ -19,6 +19,8 @@ struct TraceDirectives {
     var source: String?
     var activeLow: Bool?
     var timing: PressTiming?
+    /// The line of the last `timing` directive, for errors about the timing as a whole.
+    var timingLine = 1
     var expectations: [TraceExpectation] = []
     var expectsNone = false
     /// Native only: declared buttons and their initial electrical level.
@@ -126,6 +128,7 @@ struct TraceDirectives {
                 s.skipBlanks()
             }
             timing = t
+            timingLine = s.line
         case "expect":
             try s.blanks("a gesture (\(Self.gestureNames)) or 'none' after 'expect'")
             let r = s.token()
