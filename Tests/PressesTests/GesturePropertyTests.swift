@@ -1,3 +1,4 @@
+import PressTimelines
 import Testing
 @testable import Presses
 
