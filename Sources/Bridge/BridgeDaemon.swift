@@ -67,15 +67,15 @@ public final class BridgeDaemon: Sendable {
             : nil
         self.actions = dispatcher
         // `status` reads the note while presses wait in memory for a full disk.
-        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { press, event in
-            observe(.queued(press, event))
-            publisher.wake()
-            dispatcher?.submit(ActionEvent(event))
+        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { press, committed in
+            observe(.queued(press, committed))
+            if committed.queued != nil { publisher.wake() }
+            dispatcher?.submit(ActionEvent(committed))
         }
         self.recorder = recorder
         let writer = OutboxWriter(commit: { press, deviceId in
             guard let event = recorder.record(press, deviceId: deviceId) else { return }
-            say("\(press.gesture) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
+            say("\(press.gesture) on \(deviceId) (\(press.button)), \(event.queued == nil ? "committed" : "queued") as \(event.eventId)")
         }, retryWaiting: { recorder.retryWaiting() })
         self.writer = writer
         let deviceIds = wiring.deviceIds
