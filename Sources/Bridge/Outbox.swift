@@ -230,7 +230,8 @@ public final class Outbox: Sendable {
                 let name = Gesture.Name(rawValue: row["gesture"]) ?? .single
                 let count: Int? = row["count"]
                 let held: Int64? = row["heldForNanoseconds"]
-                let gesture = Outbox.gesture(name, count: count, heldFor: held)
+                // The table's CHECK constraint admits only the names.
+                let gesture = Gesture(name, heldFor: Span(nanoseconds: held ?? 0), repeatCount: count ?? 1)
                 let queued: OutboxEvent? = (row["eventSeq"] as Int64?).map { seq in
                     OutboxEvent(seq: seq, eventId: row["eventId"], deviceId: row["deviceId"], button: row["button"],
                                 clickType: ClickType(rawValue: row["clickType"]) ?? .single, reportedTime: row["reportedTime"],
@@ -242,19 +243,6 @@ public final class Outbox: Sendable {
         }
     }
 
-    /// A gesture as the `gesture` table stores it; its CHECK constraint admits only the names.
-    private static func gesture(_ name: Gesture.Name, count: Int?, heldFor: Int64?) -> Gesture {
-        switch name {
-        case .single: .single
-        case .double: .double
-        case .triple: .triple
-        case .quadruple: .quadruple
-        case .quintuple: .quintuple
-        case .long: .long
-        case .longRelease: .longRelease(heldFor: Span(nanoseconds: heldFor ?? 0))
-        case .longRepeat: .longRepeat(count: count ?? 1)
-        }
-    }
 
     /// Devices with waiting events, configured or not: a config change loses nothing.
     public func pendingDevices() throws -> [String] {

@@ -199,14 +199,7 @@ struct TraceDirectives {
             return .longRelease(heldFor: Span(nanoseconds: heldFor))
         case .single, .double, .triple, .quadruple, .quintuple, .long:
             guard heldFor == nil else { throw s.fail("heldFor= belongs to LONG_RELEASE, not \(name.rawValue)") }
-            let gesture: Gesture = switch name {
-            case .single: .single
-            case .double: .double
-            case .triple: .triple
-            case .quadruple: .quadruple
-            case .quintuple: .quintuple
-            default: .long
-            }
+            let gesture = Gesture(name)
             if let count, count != gesture.count {
                 throw s.fail(gesture.count.map { "\(name.rawValue) has count=\($0), not \(count)" } ?? "count= does not apply to \(name.rawValue)")
             }
