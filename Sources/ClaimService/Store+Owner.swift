@@ -12,10 +12,20 @@ struct EventRow: Sendable, Equatable {
 /// answers 404 to anyone but the owner.
 extension Store {
     func ownedDevice(deviceId: String, account: String) async throws(ServiceError) -> (DeviceRecord, [String: String]) {
-        try await read { db in
-            let device = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
-            return (device, try Store.tags(db, deviceId))
+        // One statement, so one snapshot: a row per tag (or one with NULLs), the device repeated.
+        let (device, tags) = try readOneStatement { db in
+            var device: DeviceRecord?
+            var tags: [String: String] = [:]
+            try Store.rows(db, sql: """
+                SELECT \(Store.deviceColumns), device_tag.key, device_tag.value
+                FROM device LEFT JOIN device_tag USING (deviceId) WHERE deviceId = ?
+                """, [.text(deviceId)]) { row in
+                if device == nil { device = Store.record(row) }
+                if let key = row.text(12) { tags[key] = row.text(13) ?? "" }
+            }
+            return (device, tags)
         }
+        return (try ClaimRules.requireOwner(device, deviceId: deviceId, account: account), tags)
     }
 
     /// One page of the account's devices after `afterDeviceId`, and whether more follow.

@@ -79,4 +79,30 @@ import Testing
         let missing = try await h.core.store.read { db in try Store.device(db, "G030PM0000000000") }
         #expect(missing == nil)
     }
+
+    /// The owner's DescribeDevice reads device and tags in one statement: every tag, or none.
+    @Test func anOwnedDeviceComesWithAllItsTagsInOneRead() async throws {
+        let h = try Harness()
+        try await h.core.store.write { db in
+            for id in ["G030PM0000000001", "G030PM0000000002"] {
+                try db.execute(sql: """
+                    INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, ownerAccount, createdAt)
+                    VALUES (?, 'button', 'p', '111111111111', '222222222222', 0)
+                    """, arguments: [id])
+            }
+            for (key, value) in ["a": "1", "b": "", "c": "three"] {
+                try db.execute(sql: "INSERT INTO device_tag (deviceId, key, value) VALUES ('G030PM0000000001', ?, ?)", arguments: [key, value])
+            }
+        }
+        let (tagged, tags) = try await h.core.store.ownedDevice(deviceId: "G030PM0000000001", account: "222222222222")
+        #expect(tagged.deviceId == "G030PM0000000001" && tags == ["a": "1", "b": "", "c": "three"])
+        let (bare, none) = try await h.core.store.ownedDevice(deviceId: "G030PM0000000002", account: "222222222222")
+        #expect(bare.deviceId == "G030PM0000000002" && none.isEmpty)
+        await #expect(throws: ServiceError.self) {
+            _ = try await h.core.store.ownedDevice(deviceId: "G030PM0000000001", account: "333333333333")
+        }
+        await #expect(throws: ServiceError.self) {
+            _ = try await h.core.store.ownedDevice(deviceId: "G030PM0000000009", account: "222222222222")
+        }
+    }
 }
