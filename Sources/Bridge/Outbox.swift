@@ -189,7 +189,7 @@ public final class Outbox: Sendable {
     @discardableResult
     public func commit(deviceId: String, button: String, gesture: Gesture, reportedTime: String,
                        now: Double = WireTimestamp.now().secondsSinceEpoch) throws -> CommittedGesture {
-        let eventId = UUID().lowercasedString
+        let eventId = UUID.random().lowercasedString
         return try db.write { db in
             try db.execute(sql: """
                 INSERT INTO gesture (eventId, deviceId, button, gesture, count, heldForNanoseconds, reportedTime, enqueuedAt)

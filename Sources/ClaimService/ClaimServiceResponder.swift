@@ -25,7 +25,7 @@ struct ClaimServiceResponder: HTTPResponder {
     )
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let requestId = UUID().lowercasedString
+        let requestId = UUID.random().lowercasedString
         var response = try await cors.handle(request, context: context) { request, _ in
             await self.answer(request, requestId: requestId)
         }
