@@ -13,12 +13,14 @@ let coreTargets: [Target] = [
     .systemLibrary(name: "CLinux"),
     .target(name: "Presses"),
     .target(name: "Lines", dependencies: ["Presses", "CGPIOD", "CEvdev", "CLinux"]),
-    .testTarget(name: "PressesTests", dependencies: ["Presses"]),
+    // The worked timelines as data, so the detector's tests and the live loop's run the same rows.
+    .target(name: "PressTimelines", dependencies: ["Presses"], path: "Tests/PressTimelines"),
+    .testTarget(name: "PressesTests", dependencies: ["Presses", "PressTimelines"]),
     // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
     // With the full package it also benchmarks actions (Bridge); core-only builds leave that out.
     .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines", "TracePlot"] + (coreOnly ? [] : ["Bridge"]),
                       path: "Benchmarks/ClickBridgeBench"),
-    .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses"]),
+    .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses", "PressTimelines"]),
     // `clickbridge plot`: traces drawn as SVG from what the detector decided.
     .target(name: "TracePlot", dependencies: ["Presses", "Lines"]),
 ]

@@ -2,12 +2,21 @@ import Glibc
 import Presses
 
 /// Detector throughput: raw edges (bounces included) per second through `PressDetector.feed`,
-/// on a generated script of realistic clicks. Usage: `clickbridge-bench detector [edges]`.
+/// on a generated script of realistic clicks, with the default settings and with every gesture
+/// on (`maxPresses: 5`, `longRelease`, `repeat: 100ms`), in the same run so that both see the
+/// same machine. Usage: `clickbridge-bench detector [edges]`.
 ///
 /// The hot loop must not allocate: the edge array and the press array are sized up front, and
 /// the detector itself is a value with no heap state. `valgrind` on two sizes shows it (see
-/// BENCHMARKS.md): the allocation count does not grow with the number of edges.
+/// BENCHMARKS.md): the allocation count does not grow with the number of edges, in either case.
 enum DetectorBench {
+    static let cases: [(name: String, timing: PressTiming)] = [
+        ("defaults", .default),
+        // A 100 ms repeat, quicker than the docs' 500 ms, so a LONG (held 1.6–2.6 s here) makes
+        // up to 11 repeats and the repeat path is exercised rather than skipped.
+        ("gestures", PressTiming(maxPresses: 5, longRelease: true, repeat: .milliseconds(100))),
+    ]
+
     static func run() throws {
         let arguments = CommandLine.arguments.dropFirst(2)
         let target = arguments.first.flatMap { Int($0) } ?? 10_000_000
@@ -17,34 +26,53 @@ enum DetectorBench {
         }
         let edges = script(edges: target)
         var presses: [Press] = []
+        // Enough for every case (at most one press per edge pair, plus a LONG's repeats); a press
+        // array that had to grow would allocate in the hot loop, which `run` checks.
         presses.reserveCapacity(edges.count / 2 + 16)
+        let capacity = presses.capacity
 
-        // Rates by thread CPU time (the machine may be shared) and by wall-clock time.
-        var rates: [Double] = []
-        var wallRates: [Double] = []
-        var counts: [Gesture: Int] = [:]
+        // Rates by thread CPU time (the machine may be shared) and by wall-clock time. The cases
+        // alternate within each round so that a change of load falls on both.
+        var rates = Array(repeating: [Double](), count: cases.count)
+        var wallRates = Array(repeating: [Double](), count: cases.count)
+        var counts = Array(repeating: [Gesture.Name: Int](), count: cases.count)
+        var pressCounts = Array(repeating: 0, count: cases.count)
         let runs = 5
         for _ in 0..<runs {
-            presses.removeAll(keepingCapacity: true)
-            var detector = PressDetector(button: "gpiochip0:GPIO17")
-            let start = nanoseconds(CLOCK_THREAD_CPUTIME_ID)
-            let wallStart = nanoseconds(CLOCK_MONOTONIC)
-            for edge in edges {
-                detector.feed(edge, into: &presses)
+            for (c, benchCase) in cases.enumerated() {
+                presses.removeAll(keepingCapacity: true)
+                var detector = PressDetector(button: "gpiochip0:GPIO17", timing: benchCase.timing)
+                let start = nanoseconds(CLOCK_THREAD_CPUTIME_ID)
+                let wallStart = nanoseconds(CLOCK_MONOTONIC)
+                for edge in edges {
+                    detector.feed(edge, into: &presses)
+                }
+                detector.finish(at: edges[edges.count - 1].time, into: &presses)
+                let wall = nanoseconds(CLOCK_MONOTONIC) - wallStart
+                let elapsed = nanoseconds(CLOCK_THREAD_CPUTIME_ID) - start
+                rates[c].append(Double(edges.count) / (Double(elapsed) / 1e9))
+                wallRates[c].append(Double(edges.count) / (Double(wall) / 1e9))
+                if presses.capacity != capacity {
+                    print("detector: \(benchCase.name): the press array grew (\(presses.count) presses), so the loop allocated")
+                    exit(1)
+                }
+                counts[c] = [:]
+                for press in presses { counts[c][press.gesture.name, default: 0] += 1 }
+                pressCounts[c] = presses.count
             }
-            detector.finish(at: edges[edges.count - 1].time, into: &presses)
-            let wall = nanoseconds(CLOCK_MONOTONIC) - wallStart
-            let elapsed = nanoseconds(CLOCK_THREAD_CPUTIME_ID) - start
-            rates.append(Double(edges.count) / (Double(elapsed) / 1e9))
-            wallRates.append(Double(edges.count) / (Double(wall) / 1e9))
         }
-        for press in presses { counts[press.gesture, default: 0] += 1 }
-        rates.sort()
-        wallRates.sort()
-        let median = rates[runs / 2]
-        print("detector: \(edges.count) edges, \(presses.count) presses (SINGLE \(counts[.single] ?? 0), DOUBLE \(counts[.double] ?? 0), LONG \(counts[.long] ?? 0))")
-        print("detector: CPU time, median of \(runs) runs: \(format(median)) edges/s (\(format(1e9 / median)) ns/edge); min \(format(rates[0])), max \(format(rates[runs - 1]))")
-        print("detector: wall clock, median of \(runs) runs: \(format(wallRates[runs / 2])) edges/s")
+        var medians: [Double] = []
+        for (c, benchCase) in cases.enumerated() {
+            rates[c].sort()
+            wallRates[c].sort()
+            let median = rates[c][runs / 2]
+            medians.append(median)
+            let kinds = Gesture.Name.allCases.compactMap { name in counts[c][name].map { "\(name.rawValue) \($0)" } }
+            print("detector \(benchCase.name): \(edges.count) edges, \(pressCounts[c]) presses (\(kinds.joined(separator: ", ")))")
+            print("detector \(benchCase.name): CPU time, median of \(runs) runs: \(format(median)) edges/s (\(format(1e9 / median)) ns/edge); min \(format(rates[c][0])), max \(format(rates[c][runs - 1]))")
+            print("detector \(benchCase.name): wall clock, median of \(runs) runs: \(format(wallRates[c][runs / 2])) edges/s")
+        }
+        print("detector: gestures / defaults, CPU medians: \(String(Double(Int(medians[1] / medians[0] * 1000)) / 1000))")
     }
 
     /// Clicks of every kind with 0–4 bounce pairs within 6 ms on each change, as real switches

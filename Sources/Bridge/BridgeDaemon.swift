@@ -80,24 +80,17 @@ public final class BridgeDaemon: Sendable {
             : nil
         self.actions = dispatcher
         // `status` reads the note while presses wait in memory for a full disk.
-        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { press, event in
-            observe(.queued(press, event))
-            publisher.wake()
-            dispatcher?.submit(ActionEvent(event))
-            mqtt?.submit(GesturePublication(press: press, deviceId: event.deviceId, eventId: event.eventId, reportedTime: event.reportedTime))
+        let recorder = PressRecorder(outbox: outbox, logger: logger, note: try? OutboxNote(stateDir: stateDir)) { press, committed in
+            observe(.queued(press, committed))
+            if committed.queued != nil { publisher.wake() }
+            dispatcher?.submit(ActionEvent(committed))
+            mqtt?.submit(GesturePublication(press: press, deviceId: committed.deviceId, eventId: committed.eventId,
+                                            reportedTime: committed.reportedTime))
         }
         self.recorder = recorder
         let writer = OutboxWriter(commit: { press, deviceId in
-            guard let event = recorder.record(press, deviceId: deviceId) else {
-                // Gestures beyond the 1-Click three are not in the outbox yet (issue 13); MQTT
-                // still gets them, with an event id and reportedTime of their own.
-                if press.clickType == nil {
-                    mqtt?.submit(GesturePublication(press: press, deviceId: deviceId, eventId: UUID().uuidString.lowercased(),
-                                                    reportedTime: ReportedTime.derive(decidedAt: press.decidedAt)))
-                }
-                return
-            }
-            say("\(press.gesture) on \(deviceId) (\(press.button)), queued as \(event.eventId)")
+            guard let event = recorder.record(press, deviceId: deviceId) else { return }
+            say("\(press.gesture) on \(deviceId) (\(press.button)), \(event.queued == nil ? "committed" : "queued") as \(event.eventId)")
         }, retryWaiting: { recorder.retryWaiting() })
         self.writer = writer
         let deviceIds = wiring.deviceIds

@@ -130,11 +130,11 @@ public struct ConfigCheck: Sendable {
 
     private mutating func checkActions() {
         for button in config.buttons {
-            for (click, actions) in button.actions.byClick.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            for (gesture, actions) in button.actions.byGesture.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 for case .exec(let exec) in actions {
                     let program = try? ChildProcess.resolve(exec.argv[0])
                     if program.map({ access($0, X_OK) != 0 }) ?? true {
-                        warnings.append("\(button.deviceId): on \(click.rawValue): exec \(exec.argv[0]) is not an executable file\(exec.argv[0].contains("/") ? "" : " in \(ExecAction.searchPath)"); the action fails until it is")
+                        warnings.append("\(button.deviceId): on \(gesture.rawValue): exec \(exec.argv[0]) is not an executable file\(exec.argv[0].contains("/") ? "" : " in \(ExecAction.searchPath)"); the action fails until it is")
                     }
                 }
             }

@@ -243,14 +243,32 @@ private struct ButtonReader {
 
     private func timing(_ node: Node, key: String) throws(ConfigError) -> PressTiming {
         let map = try reader.mapping(node, key: key)
-        try reader.onlyKeys(map, ["debounce", "long", "doubleWindow"], at: key)
+        try reader.onlyKeys(map, ["debounce", "long", "doubleWindow", "maxPresses", "longRelease", "repeat"], at: key)
         var timing = PressTiming.default
         if let n = map.value("debounce") { timing.debounce = try reader.duration(n, key: "\(key).debounce") }
         if let n = map.value("long") { timing.long = try reader.duration(n, key: "\(key).long") }
         if let n = map.value("doubleWindow") { timing.doubleWindow = try reader.duration(n, key: "\(key).doubleWindow") }
+        if let n = map.value("maxPresses") {
+            let range = PressTiming.maxPressesRange
+            timing.maxPresses = try reader.integer(n, key: "\(key).maxPresses", in: range,
+                                                   allowed: "a whole number from \(range.lowerBound) (no DOUBLE) to \(range.upperBound) (QUINTUPLE)")
+        }
+        if let n = map.value("longRelease") { timing.longRelease = try reader.bool(n, key: "\(key).longRelease") }
+        if let n = map.value("repeat") { timing.repeat = try reader.duration(n, key: "\(key).repeat") }
         guard timing.long > timing.debounce else {
             throw reader.error(map.value("long") ?? map.value("debounce") ?? node, "\(key).long",
                                "\(timing.long) is not longer than debounce \(timing.debounce); long must exceed debounce")
+        }
+        // The detector's own ranges, checked once, so `run` and `check` say what `listen` would.
+        for problem in timing.problems {
+            switch problem {
+            case .maxPressesOutOfRange:
+                // Unreachable: `integer` above already kept it in range.
+                throw reader.error(map.value("maxPresses") ?? node, "\(key).maxPresses", "\(problem)")
+            case .repeatTooShort:
+                throw reader.error(map.value("repeat") ?? node, "\(key).repeat",
+                                   "\(problem); use 0 to turn it off or a duration like 500ms")
+            }
         }
         return timing
     }
@@ -331,6 +349,11 @@ struct NodeReader {
             }
         }
         throw error(node, key, "expected true or false, found \(kind(node))")
+    }
+
+    func integer(_ node: Node, key: String, in range: ClosedRange<Int>, allowed: String) throws(ConfigError) -> Int {
+        if case .scalar(let s) = node, let n = Int(s.string), range.contains(n) { return n }
+        throw error(node, key, "\(kind(node)) is not allowed; use \(allowed)")
     }
 
     func choice<C: RawRepresentable & CaseIterable>(_ node: Node, key: String, _: C.Type) throws(ConfigError) -> C where C.RawValue == String {

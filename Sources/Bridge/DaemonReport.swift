@@ -5,9 +5,9 @@ import Presses
 public enum DaemonReport: Sendable {
     /// A device's registration with the service, with the configuration's claim code.
     case registration(Registrar.Outcome)
-    /// A press decided and committed to the outbox; reported before the publisher is woken, so
-    /// before that event's delivery is.
-    case queued(Press, OutboxEvent)
+    /// A press decided and committed to the outbox (queued for the service when it is SINGLE,
+    /// DOUBLE or LONG); reported before the publisher is woken, so before that event's delivery is.
+    case queued(Press, CommittedGesture)
     /// What the publisher did with an event.
     case publisher(Publisher.Report)
 }

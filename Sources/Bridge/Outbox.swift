@@ -23,6 +23,8 @@ public final class Outbox: Sendable {
     /// What SQLite's recovery of the WAL kept when the outbox was opened for writing (always
     /// `.noWAL` read-only): a loss is logged at critical level and recorded in `walLoss`.
     public let walRecovery: WALWatch.Outcome
+    /// See `defaultGestureJournalLimit`; smaller in tests.
+    let gestureJournalLimit: Int64
 
     /// Opens (creating if needed) the outbox in `stateDir`. It is readable by the state dir's
     /// group (0640, with its `-wal` and `-shm`), so `status` works for members of that group.
@@ -35,7 +37,12 @@ public final class Outbox: Sendable {
 
     /// `readOnly`: for `status`, which may only read it (as a member of the daemon's group), and
     /// must neither create nor change it.
-    public init(path: String, readOnly: Bool = false, logger: Logger = Logger(label: "clickbridge.outbox")) throws {
+    public convenience init(path: String, readOnly: Bool = false, logger: Logger = Logger(label: "clickbridge.outbox")) throws {
+        try self.init(path: path, readOnly: readOnly, logger: logger, gestureJournalLimit: Outbox.defaultGestureJournalLimit)
+    }
+
+    init(path: String, readOnly: Bool = false, logger: Logger = Logger(label: "clickbridge.outbox"), gestureJournalLimit: Int64) throws {
+        self.gestureJournalLimit = max(1, gestureJournalLimit)
         var config = Configuration()
         config.readonly = readOnly
         // `status` reads while `run` writes; wait for a short write rather than fail.
@@ -137,8 +144,32 @@ public final class Outbox: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v3-gestures") { db in
+            try db.execute(sql: """
+                -- Every gesture decided (issue 13), each with its own event id and reportedTime.
+                -- SINGLE, DOUBLE and LONG also get a row in event, with the same eventId, for the
+                -- 1-Click service; the others never do, since the service's clickType has no value
+                -- for them. Nothing waits on this table: it is the record that the gesture was
+                -- committed before its actions ran, trimmed to the newest gestureJournalLimit rows.
+                CREATE TABLE gesture (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    eventId TEXT NOT NULL UNIQUE,
+                    deviceId TEXT NOT NULL,
+                    button TEXT NOT NULL,
+                    gesture TEXT NOT NULL CHECK (gesture IN (\(Gesture.Name.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")))),
+                    count INTEGER,
+                    heldForNanoseconds INTEGER,
+                    reportedTime TEXT NOT NULL,
+                    enqueuedAt REAL NOT NULL
+                );
+                """)
+        }
         return m
     }
+
+    /// The newest gestures the `gesture` table keeps. It is a record, not a queue (the 1-Click
+    /// events wait in `event`, which is never trimmed), so its size stays bounded on a card.
+    public static let defaultGestureJournalLimit: Int64 = 10_000
 
     /// The latest loss on record, if any (an outbox from before v2 has none).
     public func dataLoss() throws -> StoreDataLoss? {
@@ -152,19 +183,66 @@ public final class Outbox: Sendable {
         }
     }
 
-    /// Commits one press as a new event with a fresh UUID; returns it once it is on disk.
+    /// Commits one gesture with a fresh UUID as its event id; returns it once it is on disk.
+    /// SINGLE, DOUBLE and LONG are queued for the service in the same transaction (`queued`);
+    /// the other gestures are only recorded, so they are never published nor dead-lettered.
+    @discardableResult
+    public func commit(deviceId: String, button: String, gesture: Gesture, reportedTime: String,
+                       now: Double = WireTimestamp.now().secondsSinceEpoch) throws -> CommittedGesture {
+        let eventId = UUID.random().lowercasedString
+        return try db.write { db in
+            try db.execute(sql: """
+                INSERT INTO gesture (eventId, deviceId, button, gesture, count, heldForNanoseconds, reportedTime, enqueuedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [eventId, deviceId, button, gesture.name.rawValue, gesture.count, gesture.heldFor?.nanoseconds,
+                                 reportedTime, now])
+            let journalSeq = db.lastInsertedRowID
+            try db.execute(sql: "DELETE FROM gesture WHERE seq <= ?", arguments: [journalSeq - gestureJournalLimit])
+            var queued: OutboxEvent?
+            if let clickType = gesture.clickType {
+                try db.execute(sql: """
+                    INSERT INTO event (eventId, deviceId, button, clickType, reportedTime, enqueuedAt) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [eventId, deviceId, button, clickType.rawValue, reportedTime, now])
+                queued = OutboxEvent(seq: db.lastInsertedRowID, eventId: eventId, deviceId: deviceId, button: button,
+                                     clickType: clickType, reportedTime: reportedTime, enqueuedAt: now, attempts: 0)
+            }
+            return CommittedGesture(eventId: eventId, deviceId: deviceId, button: button, gesture: gesture,
+                                    reportedTime: reportedTime, enqueuedAt: now, queued: queued)
+        }
+    }
+
+    /// Commits one 1-Click press (see `commit`); returns its queued event.
     @discardableResult
     public func enqueue(deviceId: String, button: String, clickType: ClickType, reportedTime: String,
                         now: Double = WireTimestamp.now().secondsSinceEpoch) throws -> OutboxEvent {
-        let eventId = UUID().uuidString.lowercased()
-        return try db.write { db in
-            try db.execute(sql: """
-                INSERT INTO event (eventId, deviceId, button, clickType, reportedTime, enqueuedAt) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [eventId, deviceId, button, clickType.rawValue, reportedTime, now])
-            return OutboxEvent(seq: db.lastInsertedRowID, eventId: eventId, deviceId: deviceId, button: button,
-                               clickType: clickType, reportedTime: reportedTime, enqueuedAt: now, attempts: 0)
+        // A 1-Click click type is always queued.
+        try commit(deviceId: deviceId, button: button, gesture: Gesture(clickType), reportedTime: reportedTime, now: now).queued!
+    }
+
+    /// The newest committed gestures of every kind (at most `defaultGestureJournalLimit` are kept), oldest first.
+    public func committedGestures(limit: Int = 1000) throws -> [CommittedGesture] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT gesture.*, event.seq AS eventSeq, event.clickType, event.attempts
+                FROM gesture LEFT JOIN event ON event.eventId = gesture.eventId
+                ORDER BY gesture.seq DESC LIMIT ?
+                """, arguments: [limit]).reversed().map { row in
+                let name = Gesture.Name(rawValue: row["gesture"]) ?? .single
+                let count: Int? = row["count"]
+                let held: Int64? = row["heldForNanoseconds"]
+                // The table's CHECK constraint admits only the names.
+                let gesture = Gesture(name, heldFor: Span(nanoseconds: held ?? 0), repeatCount: count ?? 1)
+                let queued: OutboxEvent? = (row["eventSeq"] as Int64?).map { seq in
+                    OutboxEvent(seq: seq, eventId: row["eventId"], deviceId: row["deviceId"], button: row["button"],
+                                clickType: ClickType(rawValue: row["clickType"]) ?? .single, reportedTime: row["reportedTime"],
+                                enqueuedAt: row["enqueuedAt"], attempts: row["attempts"])
+                }
+                return CommittedGesture(eventId: row["eventId"], deviceId: row["deviceId"], button: row["button"], gesture: gesture,
+                                        reportedTime: row["reportedTime"], enqueuedAt: row["enqueuedAt"], queued: queued)
+            }
         }
     }
+
 
     /// Devices with waiting events, configured or not: a config change loses nothing.
     public func pendingDevices() throws -> [String] {

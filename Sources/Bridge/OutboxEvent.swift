@@ -17,6 +17,23 @@ public struct OutboxEvent: Sendable, Equatable {
     public var attempts: Int
 }
 
+/// A gesture as committed to the outbox: every gesture has its own event id and `reportedTime`,
+/// and actions run once it is committed. Only SINGLE, DOUBLE and LONG are also queued for the
+/// 1-Click service (`queued`), since its `clickType` has no value for the others.
+public struct CommittedGesture: Sendable, Equatable {
+    public var eventId: String
+    public var deviceId: String
+    public var button: String
+    public var gesture: Gesture
+    /// The wall-clock time of the decision, ISO-8601 UTC with milliseconds (see `ReportedTime`).
+    public var reportedTime: String
+    /// Unix seconds when it was committed.
+    public var enqueuedAt: Double
+    /// The event waiting for the service, with the same `eventId`; nil for the other gestures
+    /// (and, from `committedGestures`, once the service has acknowledged it).
+    public var queued: OutboxEvent?
+}
+
 /// An event the service refused for good (a 4xx that is not retryable). Kept, shown by `status`.
 public struct DeadLetter: Sendable, Equatable {
     public var event: OutboxEvent

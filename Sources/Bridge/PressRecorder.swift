@@ -5,8 +5,9 @@ import OneClick
 import Presses
 import Synchronization
 
-/// Turns each decided press into a device event committed to the outbox, then wakes the
-/// publisher. In `run` it runs on the `OutboxWriter`'s thread, off the button loop: the commit is
+/// Commits each decided gesture to the outbox with its own event id and `reportedTime`, then
+/// hands it on (publisher wake-up, actions). Only SINGLE, DOUBLE and LONG are queued for the
+/// 1-Click service; the others are committed for their actions alone. In `run` it runs on the `OutboxWriter`'s thread, off the button loop: the commit is
 /// the one thing that must happen before anything is sent.
 ///
 /// A commit that fails (a full disk, most often) loses nothing: the press waits in memory, in
@@ -20,49 +21,43 @@ public final class PressRecorder: Sendable {
     private let outbox: Outbox
     private let logger: Logger
     private let note: OutboxNote?
-    /// Called after each commit with the press and the event it became; it wakes the publisher.
-    private let onQueued: @Sendable (Press, OutboxEvent) -> Void
+    /// Called after each commit with the press and what it became; it wakes the publisher when
+    /// the gesture was queued for the service, and queues the actions.
+    private let onQueued: @Sendable (Press, CommittedGesture) -> Void
     private let waiting = Mutex(Waiting())
 
     struct Waiting {
-        var presses: [(press: Press, clickType: ClickType, deviceId: String, reportedTime: String)] = []
+        var presses: [(press: Press, deviceId: String, reportedTime: String)] = []
         var since: String?
         var reason = ""
     }
 
     public init(outbox: Outbox, logger: Logger = Logger(label: "clickbridge.presses"), note: OutboxNote? = nil,
-                onQueued: @escaping @Sendable (Press, OutboxEvent) -> Void) {
+                onQueued: @escaping @Sendable (Press, CommittedGesture) -> Void) {
         self.outbox = outbox
         self.logger = logger
         self.note = note
         self.onQueued = onQueued
     }
 
-    /// Commits the press as an event of `deviceId`; `decidedAt` must be on CLOCK_MONOTONIC, as
-    /// live sources' edges are. Nil when it could not be committed now and waits in memory, or
-    /// when the press is not a 1-Click click type.
+    /// Commits the press as a gesture of `deviceId`; `decidedAt` must be on CLOCK_MONOTONIC, as
+    /// live sources' edges are. Nil when it could not be committed now and waits in memory.
     @discardableResult
     public func record(_ press: Press, deviceId: String, monotonicNow: Timestamp = MonotonicClock.now(),
-                       realtimeNow: WireTimestamp = WireTimestamp.now()) -> OutboxEvent? {
-        // The outbox holds 1-Click events only until it takes every gesture (issue 13); no config
-        // can set the gesture settings that make the others yet.
-        guard let clickType = press.clickType else {
-            logger.notice("\(press.gesture) of \(deviceId) is not a 1-Click click type; not queued")
-            return nil
-        }
+                       realtimeNow: WireTimestamp = WireTimestamp.now()) -> CommittedGesture? {
         let reported = ReportedTime.derive(decidedAt: press.decidedAt, monotonicNow: monotonicNow, realtimeNow: realtimeNow)
         // Presses keep their order: while earlier ones wait, this one waits behind them.
         guard retryWaiting() else {
-            park(press, clickType: clickType, deviceId: deviceId, reportedTime: reported, error: nil)
+            park(press, deviceId: deviceId, reportedTime: reported, error: nil)
             return nil
         }
         do {
-            let event = try outbox.enqueue(deviceId: deviceId, button: press.button, clickType: clickType, reportedTime: reported)
-            warnIfBacklogged()
-            onQueued(press, event)
-            return event
+            let committed = try outbox.commit(deviceId: deviceId, button: press.button, gesture: press.gesture, reportedTime: reported)
+            if committed.queued != nil { warnIfBacklogged() }
+            onQueued(press, committed)
+            return committed
         } catch {
-            park(press, clickType: clickType, deviceId: deviceId, reportedTime: reported, error: error)
+            park(press, deviceId: deviceId, reportedTime: reported, error: error)
             return nil
         }
     }
@@ -73,13 +68,13 @@ public final class PressRecorder: Sendable {
     /// Commits the waiting presses, oldest first, until one fails. True when none wait.
     @discardableResult
     public func retryWaiting() -> Bool {
-        var committed: [(Press, OutboxEvent)] = []
+        var committed: [(Press, CommittedGesture)] = []
         let (empty, total) = waiting.withLock { w -> (Bool, Int) in
             guard !w.presses.isEmpty else { return (true, 0) }
             let total = w.presses.count
             while let first = w.presses.first {
-                guard let event = try? outbox.enqueue(deviceId: first.deviceId, button: first.press.button,
-                                                      clickType: first.clickType, reportedTime: first.reportedTime) else { break }
+                guard let event = try? outbox.commit(deviceId: first.deviceId, button: first.press.button,
+                                                     gesture: first.press.gesture, reportedTime: first.reportedTime) else { break }
                 committed.append((first.press, event))
                 w.presses.removeFirst()
             }
@@ -98,7 +93,7 @@ public final class PressRecorder: Sendable {
         return empty
     }
 
-    private func park(_ press: Press, clickType: ClickType, deviceId: String, reportedTime: String, error: (any Error)?) {
+    private func park(_ press: Press, deviceId: String, reportedTime: String, error: (any Error)?) {
         let (first, dropped) = waiting.withLock { w -> (Bool, Bool) in
             guard w.presses.count < Self.memoryBound else { return (false, true) }
             let first = w.presses.isEmpty
@@ -106,11 +101,11 @@ public final class PressRecorder: Sendable {
                 w.since = reportedTime
                 w.reason = error.map(Self.describe) ?? "the outbox cannot take presses"
             }
-            w.presses.append((press, clickType, deviceId, reportedTime))
+            w.presses.append((press, deviceId, reportedTime))
             return (first, false)
         }
         if dropped {
-            logger.critical("LOST PRESS: \(clickType.rawValue) of \(deviceId) at \(reportedTime): \(Self.memoryBound) presses already wait in memory for the outbox \(outbox.path); free disk space")
+            logger.critical("LOST PRESS: \(press.gesture) of \(deviceId) at \(reportedTime): \(Self.memoryBound) presses already wait in memory for the outbox \(outbox.path); free disk space")
             return
         }
         if first {

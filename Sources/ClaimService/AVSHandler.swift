@@ -30,7 +30,7 @@ extension ClaimServiceCore {
         }
         defer { avsGuard.end(guardKey) }
         let limit = configuration.avsDevicesPerAccount
-        let newArn = "arn:aws:a4b:\(input.caller.region):\(account):device/" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let newArn = "arn:aws:a4b:\(input.caller.region):\(account):device/" + UUID.random().lowercasedString.replacingOccurrences(of: "-", with: "")
         let tags = String(decoding: JSONWire.encode(request.Tags ?? []), as: UTF8.self)
         let arn: String = try await store.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM avs_device WHERE accountId = ? AND deviceKey = ?",

@@ -25,7 +25,7 @@ struct ClaimServiceResponder: HTTPResponder {
     )
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = UUID.random().lowercasedString
         var response = try await cors.handle(request, context: context) { request, _ in
             await self.answer(request, requestId: requestId)
         }
@@ -72,8 +72,9 @@ struct ClaimServiceResponder: HTTPResponder {
             case .unknown:
                 throw ServiceError(.unknownOperation, "no operation matches \(method) \(request.uri.path)")
             }
-            // One check for every route, so no handler sees a body that is not UTF-8.
+            // One check for every route, so no handler sees a body that is not UTF-8 or holds a NUL.
             try JSONWire.requireUTF8(body, as: wire)
+            try JSONWire.requireNoNUL(body, as: wire)
             let now = core.configuration.now()
             // Replay protection, for every state-changing route in one place.
             if operation.spendsSignature, let signature = authentication.signature {

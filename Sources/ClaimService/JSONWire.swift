@@ -22,6 +22,31 @@ enum JSONWire {
         throw make("the request body is not valid UTF-8 (byte 0x\(byte.count == 1 ? "0" + byte : byte) at offset \(offset)): send JSON text encoded as UTF-8", wire)
     }
 
+    /// Refuses a body whose JSON holds the escape `\u0000` (NUL), with the protocol's 400. GRDB
+    /// binds a string as a C string, so SQLite would keep it only up to the NUL: a tag value
+    /// "a\u0000b" would be stored as "a" and answered 200.
+    static func requireNoNUL(_ body: [UInt8], as wire: WireProtocol) throws(ServiceError) {
+        guard let offset = firstEscapedNUL(body) else { return }
+        throw make("the request body holds \\u0000 (NUL) at offset \(offset), which this service cannot store: remove it", wire)
+    }
+
+    /// The offset of the first `\u0000` escape in JSON text: a backslash that is not itself
+    /// escaped, then `u0000`. (JSON has backslashes only inside strings, and raw NUL bytes are
+    /// not allowed there, so this is the only way a NUL gets in.)
+    static func firstEscapedNUL(_ bytes: [UInt8]) -> Int? {
+        let escapedNUL = Array("u0000".utf8)
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "\\") else {
+                i += 1
+                continue
+            }
+            if bytes.count - i > escapedNUL.count, bytes[(i + 1)...(i + escapedNUL.count)].elementsEqual(escapedNUL) { return i }
+            i += 2  // past the escaped character, which may itself be a backslash
+        }
+        return nil
+    }
+
     /// The offset of the first byte that does not belong to a well-formed UTF-8 sequence.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
         var parser = Unicode.UTF8.ForwardParser()

@@ -68,8 +68,7 @@ extension Store {
     /// Returns `total`: the code's devices the caller owns afterwards.
     func claimByCode(_ code: String, account: String, now: Int64) async throws(ServiceError) -> Int {
         try await write { db in
-            let devices = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Store.deviceColumns) FROM device WHERE claimCode = ?"), arguments: [code])
-                .map(Store.record)
+            let devices = try Store.devices(db, sql: "SELECT \(Store.deviceColumns) FROM device WHERE claimCode = ?", [.text(code)])
             let toClaim = try ClaimRules.claimByCode(code, devices: devices, account: account)
             for id in toClaim {
                 try db.cachedStatement(

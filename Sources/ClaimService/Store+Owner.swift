@@ -12,10 +12,20 @@ struct EventRow: Sendable, Equatable {
 /// answers 404 to anyone but the owner.
 extension Store {
     func ownedDevice(deviceId: String, account: String) async throws(ServiceError) -> (DeviceRecord, [String: String]) {
-        try await read { db in
-            let device = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
-            return (device, try Store.tags(db, deviceId))
+        // One statement, so one snapshot: a row per tag (or one with NULLs), the device repeated.
+        let (device, tags) = try readOneStatement { db in
+            var device: DeviceRecord?
+            var tags: [String: String] = [:]
+            try Store.rows(db, sql: """
+                SELECT \(Store.deviceColumns), device_tag.key, device_tag.value
+                FROM device LEFT JOIN device_tag USING (deviceId) WHERE deviceId = ?
+                """, [.text(deviceId)]) { row in
+                if device == nil { device = Store.record(row) }
+                if let key = row.text(12) { tags[key] = row.text(13) ?? "" }
+            }
+            return (device, tags)
         }
+        return (try ClaimRules.requireOwner(device, deviceId: deviceId, account: account), tags)
     }
 
     /// One page of the account's devices after `afterDeviceId`, and whether more follow.
@@ -24,20 +34,19 @@ extension Store {
     ) async throws(ServiceError) -> ([(DeviceRecord, [String: String])], Bool) {
         let page: [DeviceWithTags] = try await read { db in
             var sql = "SELECT \(Store.deviceColumns) FROM device WHERE ownerAccount = ?"
-            var args: StatementArguments = [account]
+            var args: [RowArgument] = [.text(account)]
             if let type {
                 sql += " AND type = ?"
-                _ = args.append(contentsOf: [type])
+                args.append(.text(type))
             }
             if let afterDeviceId {
                 sql += " AND deviceId > ?"
-                _ = args.append(contentsOf: [afterDeviceId])
+                args.append(.text(afterDeviceId))
             }
             sql += " ORDER BY deviceId LIMIT ?"
-            _ = args.append(contentsOf: [limit + 1])
-            return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
-                let record = Store.record(row)
-                return DeviceWithTags(device: record, tags: try Store.tags(db, record.deviceId))
+            args.append(.integer(Int64(limit) + 1))
+            return try Store.devices(db, sql: sql, args).map { device in
+                DeviceWithTags(device: device, tags: try Store.tags(db, device.deviceId))
             }
         }
         return (page.prefix(limit).map { ($0.device, $0.tags) }, page.count > limit)

@@ -92,6 +92,19 @@ final class Store: Sendable {
         try pool.read(body)
     }
 
+    /// Like `read`, for a body that runs exactly one statement, without the read transaction
+    /// `read` opens: a single statement already sees one committed state, and BEGIN and COMMIT
+    /// cost about 35,000 instructions, more than DescribeDevice's query itself.
+    func readOneStatement<T: Sendable>(_ body: (Database) throws -> T) throws(ServiceError) -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw Self.internalError(error)
+        }
+    }
+
     static func internalError(_ error: any Error) -> ServiceError {
         ServiceError(.internalFailure, "the service could not read or write its state: \(error)")
     }
@@ -99,7 +112,14 @@ final class Store: Sendable {
     // MARK: rows
 
     static func device(_ db: Database, _ deviceId: String) throws -> DeviceRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(deviceColumns) FROM device WHERE deviceId = ?"), arguments: [deviceId]).map(record)
+        try devices(db, sql: "SELECT \(deviceColumns) FROM device WHERE deviceId = ?", [.text(deviceId)]).first
+    }
+
+    /// The devices a `SELECT \(deviceColumns) …` finds.
+    static func devices(_ db: Database, sql: String, _ arguments: [RowArgument]) throws -> [DeviceRecord] {
+        var devices: [DeviceRecord] = []
+        try rows(db, sql: sql, arguments) { devices.append(record($0)) }
+        return devices
     }
 
     /// The columns `record` reads, in its order. Read by position: GRDB finds a column by name
@@ -111,27 +131,29 @@ final class Store: Sendable {
         """
 
     /// A row of `SELECT \(deviceColumns)`.
-    static func record(_ row: Row) -> DeviceRecord {
+    /// A row of `SELECT \(deviceColumns)`. The columns the schema declares NOT NULL are read as
+    /// their type's zero if NULL all the same.
+    static func record(_ row: StoreRow) -> DeviceRecord {
         DeviceRecord(
-            deviceId: row[0],
-            type: row[1],
-            boundPrincipal: row[2],
-            boundAccount: row[3],
-            claimCode: row[4],
-            attributes: decodeMap(row[5]),
-            ownerAccount: row[6],
-            claimBeganAt: row[7],
-            enabled: row[8],
-            remainingLife: row[9],
-            onClickCallback: row[10],
-            healthMonitorCallback: row[11]
+            deviceId: row.text(0) ?? "",
+            type: row.text(1) ?? "",
+            boundPrincipal: row.text(2) ?? "",
+            boundAccount: row.text(3) ?? "",
+            claimCode: row.text(4),
+            attributes: decodeMap(row.text(5)),
+            ownerAccount: row.text(6),
+            claimBeganAt: row.integer(7),
+            enabled: row.integer(8) != 0,
+            remainingLife: row.real(9) ?? 0,
+            onClickCallback: row.text(10),
+            healthMonitorCallback: row.text(11)
         )
     }
 
     static func tags(_ db: Database, _ deviceId: String) throws -> [String: String] {
         var tags: [String: String] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM device_tag WHERE deviceId = ?"), arguments: [deviceId]) {
-            tags[row[0]] = row[1] as String
+        try rows(db, sql: "SELECT key, value FROM device_tag WHERE deviceId = ?", [.text(deviceId)]) { row in
+            if let key = row.text(0) { tags[key] = row.text(1) ?? "" }
         }
         return tags
     }

@@ -44,6 +44,21 @@ public enum Gesture: Hashable, Sendable {
         }
     }
 
+    /// The gesture `name` names, with the data only LONG_RELEASE (`heldFor`) and LONG_REPEAT
+    /// (`repeatCount`) carry; the others ignore them.
+    public init(_ name: Name, heldFor: Span = .zero, repeatCount: Int = 1) {
+        switch name {
+        case .single: self = .single
+        case .double: self = .double
+        case .triple: self = .triple
+        case .quadruple: self = .quadruple
+        case .quintuple: self = .quintuple
+        case .long: self = .long
+        case .longRelease: self = .longRelease(heldFor: heldFor)
+        case .longRepeat: self = .longRepeat(count: repeatCount)
+        }
+    }
+
     public init(_ clickType: ClickType) {
         switch clickType {
         case .single: self = .single

@@ -54,7 +54,7 @@ struct DetailLane {
         let t = lane.timing
         let visible = visibleBursts
         let glitches = visible.filter { $0.outcome == .glitch }.count
-        let facts = "debounce \(t.debounce.text) · long \(t.long.text) · window \(t.doubleWindow.text) · max presses \(t.maxPresses)"
+        let facts = PlotText.timing(t)
             + " — in view: \(PlotText.grouped(visibleEdgeCount)) edges, \(visible.count - glitches) changes, \(glitches) glitch\(glitches == 1 ? "" : "es"), \(visiblePresses.count) gesture\(visiblePresses.count == 1 ? "" : "s")"
         svg.open("text", ["x": "8", "y": n(top + 16), "font-size": "13"])
         svg.element("tspan", ["font-weight": "bold"], content: lane.button)

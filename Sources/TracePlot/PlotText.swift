@@ -65,5 +65,13 @@ enum PlotText {
     }
 
     /// Rough width of `text` in the plot's sans-serif font, for placing labels apart.
+    /// A lane's settings as its header states them; the gesture settings only when on.
+    static func timing(_ t: PressTiming) -> String {
+        var text = "debounce \(t.debounce.text) · long \(t.long.text) · window \(t.doubleWindow.text) · max presses \(t.maxPresses)"
+        if t.longRelease { text += " · long release" }
+        if t.repeat > .zero { text += " · repeat \(t.repeat.text)" }
+        return text
+    }
+
     static func width(_ text: String, size: Double) -> Double { Double(text.count) * size * 0.6 }
 }

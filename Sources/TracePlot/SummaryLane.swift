@@ -103,7 +103,7 @@ struct SummaryLane {
                 svg.open("text", ["x": "8", "y": n(top + 16), "font-size": "13"])
         svg.element("tspan", ["font-weight": "bold"], content: lane.button)
         svg.element("tspan", ["fill": PlotStyle.muted, "dx": "10"],
-                    content: "debounce \(t.debounce.text) · long \(t.long.text) · window \(t.doubleWindow.text) · max presses \(t.maxPresses) — in view: \(PlotText.grouped(totalEdges)) edges, \(PlotText.grouped(totalGestures)) gestures")
+                    content: PlotText.timing(t) + " — in view: \(PlotText.grouped(totalEdges)) edges, \(PlotText.grouped(totalGestures)) gestures")
         svg.close("text")
         svg.element("text", ["x": "8", "y": n(top + 31), "font-size": "11", "fill": PlotStyle.muted],
                     content: "Summarised in \(Self.bins) bins of \(PlotText.duration(Span(nanoseconds: scale.span.nanoseconds / Int64(Self.bins)))) (too many bursts to draw one by one); each bin's tooltip has its exact counts. --from S --to S draws a window in detail.")

@@ -18,11 +18,7 @@ struct Listen: ParsableCommand {
 
     func run() throws {
         do throws(LineError) {
-            let job = ListenJob(input: try options.input(),
-                                debounce: try options.span(options.debounce, "--debounce"),
-                                long: try options.span(options.long, "--long"),
-                                doubleWindow: try options.span(options.doubleWindow, "--double-window"),
-                                json: json)
+            let job = ListenJob(input: try options.input(), overrides: try options.overrides(), json: json)
             try job.run(write: Terminal.out, note: Terminal.err)
         } catch {
             Terminal.fail("listen", error.message)

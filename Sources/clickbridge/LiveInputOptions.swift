@@ -28,14 +28,7 @@ struct LiveInputOptions: ParsableArguments {
     @Flag(help: "evdev: take the device exclusively (other programs stop seeing its keys).")
     var grab = false
 
-    @Option(help: "Debounce, e.g. 20ms.")
-    var debounce: String?
-
-    @Option(help: "LONG threshold, e.g. 1.5s.")
-    var long: String?
-
-    @Option(name: .customLong("double-window"), help: "Double-click window, e.g. 400ms; 0 disables DOUBLE.")
-    var doubleWindow: String?
+    @OptionGroup var timing: TimingOptions
 
     func input() throws(LineError) -> LiveInput {
         let given = [gpio != nil, evdev != nil, trace != nil].filter { $0 }.count
@@ -61,9 +54,8 @@ struct LiveInputOptions: ParsableArguments {
         return .trace(path: trace!, read: TraceReadOptions(format: fmt, activeLow: activeLow, keys: codes))
     }
 
-    func span(_ text: String?, _ flag: String) throws(LineError) -> Span? {
-        guard let text else { return nil }
-        do { return try ReplayJob.duration(text, flag: flag) } catch { throw LineError(error.description) }
+    func overrides() throws(LineError) -> TimingOverrides {
+        do { return try timing.overrides() } catch { throw LineError(error.description) }
     }
 }
 

@@ -28,7 +28,7 @@ struct Publish: AsyncParsableCommand {
                 _ = try await oneClick.registerDevice(deviceId: deviceId, DeviceRegistrationRequest(claimCode: claimCode))
                 print("registered \(deviceId) with claim code \(claimCode)")
             }
-            let event = DeviceEventRequest(eventId: UUID().uuidString.lowercased(), clickType: click.rawValue,
+            let event = DeviceEventRequest(eventId: UUID.random().lowercasedString, clickType: click.rawValue,
                                            reportedTime: WireTimestamp.now().formatted,
                                            remainingLife: remainingLife)
             let answer = try await oneClick.publishEvent(deviceId: deviceId, event)

@@ -19,10 +19,7 @@ struct Record: ParsableCommand {
 
     func run() throws {
         do throws(LineError) {
-            var timing = PressTiming.default
-            if let d = try options.span(options.debounce, "--debounce") { timing.debounce = d }
-            if let l = try options.span(options.long, "--long") { timing.long = l }
-            if let w = try options.span(options.doubleWindow, "--double-window") { timing.doubleWindow = w }
+            let timing = try options.overrides().applied(to: .default)
             try RecordJob(input: try options.input(), output: output, timing: timing).run(write: Terminal.out, note: Terminal.err)
         } catch {
             Terminal.fail("record", error.message)

@@ -12,14 +12,7 @@ struct ReplayOptions: ParsableArguments {
     @Option(name: .customLong("key"), help: "evemu: only this key (KEY_ENTER or 28); repeatable.")
     var keys: [String] = []
 
-    @Option(help: "Debounce, e.g. 20ms (default: the trace's timing, else 20ms).")
-    var debounce: String?
-
-    @Option(help: "LONG threshold, e.g. 1.5s.")
-    var long: String?
-
-    @Option(name: .customLong("double-window"), help: "Double-click window, e.g. 400ms; 0 disables DOUBLE.")
-    var doubleWindow: String?
+    @OptionGroup var timing: TimingOptions
 
     /// The replay of `file` these flags describe; a bad value is one readable line.
     func job(file: String, json: Bool = false) throws(ReplayArgumentError) -> ReplayJob {
@@ -35,9 +28,7 @@ struct ReplayOptions: ParsableArguments {
         return ReplayJob(
             path: file,
             read: TraceReadOptions(format: try ReplayJob.format(format), activeLow: activeLow, keys: keyCodes),
-            debounce: try debounce.map { text throws(ReplayArgumentError) in try ReplayJob.duration(text, flag: "--debounce") },
-            long: try long.map { text throws(ReplayArgumentError) in try ReplayJob.duration(text, flag: "--long") },
-            doubleWindow: try doubleWindow.map { text throws(ReplayArgumentError) in try ReplayJob.duration(text, flag: "--double-window") },
+            overrides: try timing.overrides(),
             json: json)
     }
 }

@@ -12,7 +12,7 @@ struct ActionsExamplesTests {
     @Test func homeAssistant() throws {
         let config = try ConfigLoader.load(file: Self.examples + "/homeassistant-clickbridge.yaml")
         let hook = WebhookAction(url: "http://homeassistant.local:8123/api/webhook/clickbridge-porch-7f3a9c", timeout: .seconds(5))
-        for click in [ClickType.single, .double, .long] {
+        for click in [Gesture.Name.single, .double, .long] {
             #expect(config.buttons[0].actions.actions(for: click) == [.webhook(hook)])
         }
     }

@@ -76,7 +76,7 @@ struct ActionsParserTests {
     }
 
     @Test("errors name the line, the key and what is allowed", arguments: [
-        ("      single: { exec: [a] }", 4, "buttons[0].on.single", "unknown click type; allowed here: SINGLE, DOUBLE, LONG"),
+        ("      single: { exec: [a] }", 4, "buttons[0].on.single", "unknown gesture; allowed here: SINGLE, DOUBLE, TRIPLE, QUADRUPLE, QUINTUPLE, LONG, LONG_RELEASE, LONG_REPEAT"),
         ("      SINGLE: { exec: /usr/bin/mpc }", 4, "buttons[0].on.SINGLE.exec", "expected a list"),
         ("      SINGLE: { exec: [] }", 4, "buttons[0].on.SINGLE.exec", "is empty"),
         ("      SINGLE: { exec: [a], webhook: { url: 'http://x' } }", 4, "buttons[0].on.SINGLE", "has both exec and webhook"),

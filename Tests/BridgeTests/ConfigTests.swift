@@ -166,6 +166,28 @@ import Testing
         #expect(zero.buttons[0].timing.doubleWindow == .zero)
     }
 
+    @Test func gestureSettingsAsDocumented() throws {
+        // The form DESIGN.md and the README give.
+        let config = try ConfigLoader.parse("""
+            buttons:
+              - deviceId: a1
+                trace: { file: t.txt }
+                timing: { maxPresses: 3, longRelease: true, repeat: 500ms }
+                on:
+                  TRIPLE: { exec: [/bin/true] }
+                  LONG_RELEASE: { exec: [/bin/true] }
+                  LONG_REPEAT: { exec: [/bin/true] }
+            """)
+        #expect(config.buttons[0].timing == PressTiming(maxPresses: 3, longRelease: true, repeat: .milliseconds(500)))
+        #expect(config.buttons[0].actions.actions(for: .triple) == [.exec(ExecAction(argv: ["/bin/true"]))])
+        #expect(config.buttons[0].actions.actions(for: .longRelease).count == 1)
+        #expect(config.buttons[0].actions.actions(for: .longRepeat).count == 1)
+        let off = try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { maxPresses: 1, longRelease: false, repeat: 0 }\n")
+        #expect(off.buttons[0].timing == PressTiming(maxPresses: 1))
+        let fastest = try ConfigLoader.parse("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { maxPresses: 5, repeat: 10ms }\n")
+        #expect(fastest.buttons[0].timing == PressTiming(maxPresses: 5, repeat: .milliseconds(10)))
+    }
+
     /// Each bad input: the line, the key, and words from what is allowed.
     @Test(arguments: [
         ("buttons:\n  - deviceId: a1\n    gpio: { chip: c, line: l, bias: sideways }\n", 3, "buttons[0].gpio.bias", "pull-up, pull-down, disable or as-is"),
@@ -174,6 +196,14 @@ import Testing
         ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { long: 1.5 sec }\n", 4, "buttons[0].timing.long", "ms or s"),
         ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { debounce: -5ms }\n", 4, "buttons[0].timing.debounce", "ms or s"),
         ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { debounce: 2s, long: 1s }\n", 4, "buttons[0].timing.long", "longer than debounce"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing:\n      long: 2s\n      maxPresses: 6\n", 6, "buttons[0].timing.maxPresses", "'6' is not allowed; use a whole number from 1 (no DOUBLE) to 5 (QUINTUPLE)"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { maxPresses: 0 }\n", 4, "buttons[0].timing.maxPresses", "from 1 (no DOUBLE) to 5"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { maxPresses: three }\n", 4, "buttons[0].timing.maxPresses", "'three' is not allowed"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { maxPresses: 2.5 }\n", 4, "buttons[0].timing.maxPresses", "a whole number"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { longRelease: on }\n", 4, "buttons[0].timing.longRelease", "true or false"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing:\n      repeat: 5ms\n", 5, "buttons[0].timing.repeat", "it must be 0 (off) or at least"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { repeat: often }\n", 4, "buttons[0].timing.repeat", "ms or s"),
+        ("buttons:\n  - deviceId: a1\n    trace: { file: t }\n    timing: { repeats: 500ms }\n", 4, "buttons[0].timing.repeats", "allowed here: debounce, long, doubleWindow, maxPresses, longRelease, repeat"),
         ("buttons:\n  - deviceId: 'bad id!'\n    trace: { file: t }\n", 2, "buttons[0].deviceId", "letters, digits"),
         ("buttons:\n  - deviceId: _a\n    trace: { file: t }\n", 2, "buttons[0].deviceId", "starting with a letter or digit"),
         ("claimCode: C-SHORT\nbuttons:\n  - deviceId: a1\n    trace: { file: t }\n", 1, "claimCode", "10 to 38 letters or digits"),

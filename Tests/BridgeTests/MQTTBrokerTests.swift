@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Lines
 import OneClick
 import Presses
 import TestSupport
@@ -111,17 +112,18 @@ import Testing
         defer { removeTemporaryDirectory(dir) }
         let traces = try Self.traceFiles()
         #expect(traces.count >= 10)
-        // What `replay --json` decides for each trace with the timing a trace button without
-        // `timing:` has (the defaults); a trace's own `timing` line (window-zero) is for replay only.
-        var expected: [[(button: String, gesture: String, span: Double)]] = []
+        // What `replay --json` decides for each trace on its own timing (its `timing` line, else
+        // the defaults); each trace button below gets that same timing in the configuration.
+        var expected: [[(button: String, gesture: String, span: Double, count: Int?, heldFor: Double?)]] = []
+        var timings: [PressTiming] = []
         for trace in traces {
-            let replay = try await ClickBridgeBinary.run(["replay", trace, "--json", "--no-check",
-                                                          "--debounce", "20ms", "--long", "1.5s", "--double-window", "400ms"])
+            timings.append(try TraceReader.read(contentsOf: trace).timing ?? .default)
+            let replay = try await ClickBridgeBinary.run(["replay", trace, "--json", "--no-check"])
             expected.append(replay.out.split(separator: "\n").compactMap { line in
                 guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
                       let button = o["button"] as? String, let gesture = (o["gesture"] ?? o["clickType"]) as? String,
                       let pressed = o["pressedAt"] as? Double, let decided = o["decidedAt"] as? Double else { return nil }
-                return (button, gesture, decided - pressed)
+                return (button, gesture, decided - pressed, o["count"] as? Int, o["heldFor"] as? Double)
             })
         }
         let total = expected.map(\.count).reduce(0, +)
@@ -131,7 +133,10 @@ import Testing
         try await broker.start()
         var yaml = head(dir) + "buttons:\n"
         for (i, trace) in traces.enumerated() {
+            let t = timings[i]
+            func ms(_ span: Span) -> String { "\(Double(span.nanoseconds) / 1e6)ms" }
             yaml += "  - deviceId: G030PM0TRACE\(String(format: "%04d", i))\n    name: t\(i)\n    trace: { file: \(trace) }\n"
+            yaml += "    timing: { debounce: \(ms(t.debounce)), long: \(ms(t.long)), doubleWindow: \(ms(t.doubleWindow)), maxPresses: \(t.maxPresses), longRelease: \(t.longRelease), repeat: \(ms(t.repeat)) }\n"
         }
         let config = try writeRunConfig(yaml + mqttBlock(port: broker.port, extra: "  maxAge: 60s\n"), in: dir)
         let live = try TestSubscriber(port: broker.port, topics: ["\(Self.base)/+/action", "\(Self.base)/+/event"])
@@ -165,7 +170,9 @@ import Testing
                 // One button per trace is the trace button itself; several are NAME:ID.
                 #expect(button == name || button == "\(name):\(press.button)", "\(traces[i]): \(button) for \(press.button)")
                 #expect(event["device_id"] as? String == "G030PM0TRACE\(String(format: "%04d", i))")
-                #expect(event["event_type"] as? String == ["SINGLE": "press_end", "DOUBLE": "multi_press_end", "LONG": "long_press_start"][press.gesture])
+                #expect(event["event_type"] as? String == Self.homeAssistantEventTypes[press.gesture], "\(traces[i]): \(press.gesture)")
+                #expect(event["count"] as? Int == press.count, "\(traces[i]): \(press.gesture)")
+                #expect((event["held_for"] as? Double).map { abs($0 - (press.heldFor ?? -1)) < 0.000_001 } ?? (press.heldFor == nil), "\(traces[i])")
                 let pressed = try #require((event["pressed_at"] as? String).flatMap { WireTimestamp($0) })
                 let decided = try #require((event["decided_at"] as? String).flatMap { WireTimestamp($0) })
                 // Milliseconds on the wire: the press's own span, to within rounding.
@@ -179,6 +186,12 @@ import Testing
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("hardware/traces").path
     }
+
+    /// DESIGN.md's table, written out here rather than taken from the code under test.
+    static let homeAssistantEventTypes = [
+        "SINGLE": "press_end", "DOUBLE": "multi_press_end", "TRIPLE": "multi_press_end", "QUADRUPLE": "multi_press_end",
+        "QUINTUPLE": "multi_press_end", "LONG": "long_press_start", "LONG_RELEASE": "long_press_end", "LONG_REPEAT": "long_repeat",
+    ]
 
     static func traceFiles() throws -> [String] {
         let dir = traceDirectory

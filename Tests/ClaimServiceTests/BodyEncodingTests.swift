@@ -89,4 +89,49 @@ import Testing
         #expect(JSONWire.firstInvalidUTF8([0x41, 0xF0, 0x9F, 0x98]) == 1)  // truncated at the end
         #expect(JSONWire.firstInvalidUTF8([]) == nil)
     }
+
+    @Test func anEscapedNULIsFoundAndAnEscapedBackslashIsNot() {
+        func find(_ json: String) -> Int? { JSONWire.firstEscapedNUL(Array(json.utf8)) }
+        #expect(find(#"{"k":"a\u0000b"}"#) == 7)
+        #expect(find(#"{"k":"\u0000"}"#) == 6)
+        #expect(find(#"{"k":"\\u0000"}"#) == nil)          // an escaped backslash, then the text u0000
+        #expect(find(#"{"k":"\\\u0000"}"#) == 8)          // an escaped backslash, then the escape
+        #expect(find(#"{"k":"\u00001","j":"\u0001"}"#) == 6)
+        #expect(find(#"{"k":"\u0001 \u1000 u0000"}"#) == nil)
+        #expect(find(#"{"k":"\u000"#) == nil)             // cut short
+        #expect(find(#"\"#) == nil)
+        #expect(find("") == nil)
+    }
+
+    /// A NUL in a string would be stored cut short (GRDB binds text as a C string): refused on
+    /// every route with the protocol's 400, and nothing is stored.
+    @Test func aBodyHoldingNULIsRefusedAndNothingIsCut() async throws {
+        let s = try await LiveService.start()
+        defer { Task { await s.shutdown() } }
+        let id = newDeviceId()
+        #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
+        #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
+        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
+        #expect(try await s.send("POST", "/devices/\(id)/events", body: event, profile: "bridge").status == 200)
+        #expect(try await s.send("PUT", "/devices/\(id)/finalize-claim", body: #"{"tags":{"k":"v"}}"#).status == 200)
+
+        let label = "arn%3Aaws%3Aiot1click%3Aus-east-1%3A111122223333%3Adevices%2F\(id)"
+        let refused = try await s.send("POST", "/tags/\(label)", body: #"{"tags":{"k":"a\u0000b"}}"#)
+        #expect(refused.status == 400, "\(refused.body)")
+        #expect(refused.json["code"] as? String == "InvalidRequestException")
+        #expect((refused.json["message"] as? String)?.contains("NUL") == true, "\(refused.body)")
+        let device = try await s.send("GET", "/devices/\(id)")
+        #expect(((device.json["deviceDescription"] as? [String: Any])?["tags"] as? [String: String]) == ["k": "v"], "\(device.body)")
+        // The text backslash-u-0000, escaped, is only text, and is kept whole.
+        #expect(try await s.send("POST", "/tags/\(label)", body: #"{"tags":{"k":"a\\u0000b"}}"#).status == 204)
+        let kept = try await s.send("GET", "/devices/\(id)")
+        #expect(((kept.json["deviceDescription"] as? [String: Any])?["tags"] as? [String: String]) == ["k": #"a\u0000b"#], "\(kept.body)")
+
+        let avs = try await s.send("POST", "/", body: #"{"ClientId":"c1","UserCode":"U1","ProductId":"p\u00001","AmazonId":"A1"}"#,
+                                   service: "a4b", headers: [
+            ("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "AlexaForBusiness.RegisterAVSDevice"),
+        ])
+        #expect(avs.status == 400, "\(avs.body)")
+        #expect(avs.json["__type"] as? String == "ValidationException")
+    }
 }

@@ -108,8 +108,24 @@ import Testing
         ("clickbridge-trace 1\nbutton 17\n", 2, "must not start with a digit"),
         ("clickbridge-trace 1\nbutton b\nbutton b\n", 3, "declared twice"),
         ("clickbridge-trace 1\ntiming debounce=20\n", 2, "not a duration"),
-        ("clickbridge-trace 1\ntiming bounce=20ms\n", 2, "expected debounce, long or double-window"),
-        ("clickbridge-trace 1\nexpect TRIPLE b pressedAt=1 decidedAt=2\n", 2, "SINGLE, DOUBLE, LONG or 'none'"),
+        ("clickbridge-trace 1\ntiming bounce=20ms\n", 2, "expected debounce=, long=, double-window=, max-presses=, long-release= or repeat="),
+        ("clickbridge-trace 1\nexpect TWICE b pressedAt=1 decidedAt=2\n", 2,
+         "expected a gesture (SINGLE, DOUBLE, TRIPLE, QUADRUPLE, QUINTUPLE, LONG, LONG_RELEASE, LONG_REPEAT) or 'none'"),
+        ("clickbridge-trace 1\ntiming max-presses=6\n", 2, "max-presses=6: must be a whole number from 1 to 5"),
+        ("clickbridge-trace 1\ntiming max-presses=0\n", 2, "max-presses=0: must be a whole number from 1 to 5"),
+        ("clickbridge-trace 1\ntiming max-presses=two\n", 2, "max-presses=two: must be a whole number"),
+        ("clickbridge-trace 1\ntiming long-release=yes\n", 2, "long-release=yes: must be on or off"),
+        ("clickbridge-trace 1\ntiming repeat=5ms\n", 2, "repeat=5ms: must be 0 (off) or at least 10ms"),
+        ("clickbridge-trace 1\ntiming repeat=90000s\n", 2, "repeat must be at most 24h"),
+        ("clickbridge-trace 1\ntiming repeat=often\n", 2, "for repeat"),
+        ("clickbridge-trace 1\nexpect LONG_REPEAT b pressedAt=1 decidedAt=2\n", 2, "LONG_REPEAT needs count=N"),
+        ("clickbridge-trace 1\nexpect LONG_REPEAT b pressedAt=1 decidedAt=2 count=0\n", 2, "LONG_REPEAT needs count=N"),
+        ("clickbridge-trace 1\nexpect LONG_RELEASE b pressedAt=1 decidedAt=2\n", 2, "LONG_RELEASE needs heldFor=SECONDS"),
+        ("clickbridge-trace 1\nexpect LONG_RELEASE b pressedAt=1 decidedAt=2 heldFor=1 count=1\n", 2, "count= belongs to multi-presses"),
+        ("clickbridge-trace 1\nexpect TRIPLE b pressedAt=1 decidedAt=2 count=2\n", 2, "TRIPLE has count=3, not 2"),
+        ("clickbridge-trace 1\nexpect SINGLE b pressedAt=1 decidedAt=2 count=1\n", 2, "count= does not apply to SINGLE"),
+        ("clickbridge-trace 1\nexpect LONG b pressedAt=1 decidedAt=2 heldFor=1\n", 2, "heldFor= belongs to LONG_RELEASE, not LONG"),
+        ("clickbridge-trace 1\nexpect DOUBLE b pressedAt=1 decidedAt=2 count=x\n", 2, "expected count"),
         ("clickbridge-trace 1\nexpect SINGLE b pressedAt=1\n", 2, "needs both"),
         ("clickbridge-trace 1\nexpect none\nexpect SINGLE b pressedAt=1 decidedAt=2\n", 3, "'expect none'"),
         ("clickbridge-trace 1\nfrobnicate\n", 2, "expected an edge"),
@@ -122,6 +138,36 @@ import Testing
             guard let e = error as? TraceError else { return false }
             return e.line == line && e.message.contains(fragment)
         }
+    }
+
+    @Test func gestureSettingsAndExpectationsRoundTrip() throws {
+        let text = """
+            clickbridge-trace 1
+            button b
+            timing long=1s max-presses=4 long-release=on repeat=250ms
+            expect QUADRUPLE b pressedAt=0 decidedAt=1.5 count=4
+            expect TRIPLE b pressedAt=2 decidedAt=2.9
+            expect LONG_REPEAT b pressedAt=3 decidedAt=4.25 count=1 tolerance=2ms
+            expect LONG_RELEASE b pressedAt=3 decidedAt=4.62 heldFor=1.6
+            1.0 b 1
+
+            """
+        let t = try TraceReader.read(text: text)
+        #expect(t.timing == PressTiming(long: .seconds(1), maxPresses: 4, longRelease: true, repeat: .milliseconds(250)))
+        #expect(t.expectations.map(\.gesture) == [.quadruple, .triple, .longRepeat(count: 1), .longRelease(heldFor: .milliseconds(1600))])
+        #expect(t.expectations.map(\.line) == [4, 5, 6, 7])
+        // Written back: the settings and each gesture's fields as they were given.
+        let back = NativeTraceWriter.document(t)
+        #expect(back.contains("timing debounce=20ms long=1s double-window=400ms max-presses=4 long-release=on repeat=250ms\n"))
+        #expect(back.contains("expect QUADRUPLE b pressedAt=0.000000000 decidedAt=1.500000000\n"))
+        #expect(back.contains("expect LONG_REPEAT b pressedAt=3.000000000 decidedAt=4.250000000 count=1 tolerance=2ms\n"))
+        #expect(back.contains("expect LONG_RELEASE b pressedAt=3.000000000 decidedAt=4.620000000 heldFor=1.600000000\n"))
+        let reread = try TraceReader.read(text: back).expectations
+        #expect(reread.map(\.gesture) == t.expectations.map(\.gesture))
+        #expect(reread.map(\.decidedAt) == t.expectations.map(\.decidedAt) && reread.map(\.tolerance) == t.expectations.map(\.tolerance))
+        // The defaults write no gesture settings: traces recorded before them read the same.
+        #expect(NativeTraceWriter(buttons: ["b"], activeLow: false).header(source: nil, timing: .default)
+                .contains("timing debounce=20ms long=1.5s double-window=400ms\n"))
     }
 
     @Test func crlfAndBlankLinesAreFine() throws {

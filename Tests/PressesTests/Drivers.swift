@@ -1,32 +1,9 @@
+import PressTimelines
 import Testing
 @testable import Presses
 
-// Ways of running a detector over a script, shared by the tests.
-
-func ms(_ value: Double) -> Timestamp { Timestamp(nanoseconds: Int64((value * 1_000_000).rounded())) }
-func span(ms value: Double) -> Span { Span(nanoseconds: Int64((value * 1_000_000).rounded())) }
-
-/// Edges from a compact script: `"d0 u120 d300.5"` is down at 0 ms, up at 120 ms, down at 300.5 ms.
-func edges(_ script: String) -> [Edge] {
-    script.split(separator: " ").map { word in
-        let pressed: Bool
-        switch word.first {
-        case "d": pressed = true
-        case "u": pressed = false
-        default: fatalError("bad script word \(word)")
-        }
-        guard let value = Double(word.dropFirst()) else { fatalError("bad script word \(word)") }
-        return Edge(time: ms(value), pressed: pressed)
-    }
-}
-
-func press(_ type: ClickType, _ pressedAt: Double, _ decidedAt: Double, button: String = "b") -> Press {
-    Press(button: button, clickType: type, pressedAt: ms(pressedAt), decidedAt: ms(decidedAt))
-}
-
-func gesture(_ gesture: Gesture, _ pressedAt: Double, _ decidedAt: Double, button: String = "b") -> Press {
-    Press(button: button, gesture: gesture, pressedAt: ms(pressedAt), decidedAt: ms(decidedAt))
-}
+// Ways of running a detector over a script, shared by the tests. The script notation (`ms`,
+// `edges`, `press`, `gesture`) is in PressTimelines, with the worked timelines.
 
 /// Far enough past any script for every decision to have been made.
 let farFuture = Timestamp(nanoseconds: 1 << 60)

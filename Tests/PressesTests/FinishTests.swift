@@ -1,3 +1,4 @@
+import PressTimelines
 import Testing
 import Presses
 

@@ -1,3 +1,4 @@
+import PressTimelines
 import Testing
 import Presses
 
@@ -12,6 +13,8 @@ import Presses
         #expect(all.map(\.heldFor) == [nil, nil, nil, nil, nil, nil, .milliseconds(2200), nil])
         #expect(all.map(\.clickType) == [.single, .double, nil, nil, nil, .long, nil, nil])
         #expect((1...5).map(Gesture.presses) == Array(all.prefix(5)))
+        // From a name and the stored data, as the outbox and trace expect lines rebuild them.
+        #expect(all.map { Gesture($0.name, heldFor: $0.heldFor ?? .zero, repeatCount: $0.name == .longRepeat ? $0.count ?? 0 : 1) } == all)
         for type in ClickType.allCases {
             #expect(Gesture(type).clickType == type)
             #expect(Gesture(type).name.rawValue == type.rawValue)

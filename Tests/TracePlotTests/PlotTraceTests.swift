@@ -84,6 +84,16 @@ import Testing
         #expect(doc.elements(class: "burst").compactMap { $0.attributes["data-kind"] } == ["press", "release", "press", "release"])
     }
 
+    /// A lane's header states the gesture settings that are on, from the trace's own timing line.
+    @Test func theHeaderStatesTheGestureSettings() throws {
+        let repeating = try PlotJob(replay: ReplayJob(path: TraceFiles.path("long-repeat.trace"))).svg()
+        #expect(repeating.contains("max presses 2 · repeat 300ms"))
+        let releasing = try PlotJob(replay: ReplayJob(path: TraceFiles.path("long-release.trace"))).svg()
+        #expect(releasing.contains("· long release"))
+        let plain = try PlotJob(replay: ReplayJob(path: TraceFiles.path("double-bouncy.txt"))).svg()
+        #expect(!plain.contains("repeat") && !plain.contains("long release"))
+    }
+
     /// The plot hardware/traces/README.md shows is the one `plot` makes today.
     @Test func theCommittedPlotIsCurrent() throws {
         let committed = try String(contentsOfFile: TraceFiles.path("double-bouncy.svg"), encoding: .utf8)

@@ -53,7 +53,7 @@ public final class ActionDispatcher: Sendable {
 
     /// Queues a committed press for its button's actions; returns at once.
     public func submit(_ event: ActionEvent) {
-        guard let lane = lanes[event.deviceId], !lane.actions.actions(for: event.clickType).isEmpty else { return }
+        guard let lane = lanes[event.deviceId], !lane.actions.actions(for: event.gesture.name).isEmpty else { return }
         lane.input.yield(event)
     }
 
@@ -80,7 +80,7 @@ public final class ActionDispatcher: Sendable {
                     await group.next()
                     running -= 1
                 }
-                let actions = lane.actions.actions(for: event.clickType)
+                let actions = lane.actions.actions(for: event.gesture.name)
                 group.addTask { await self.perform(actions, for: event) }
                 running += 1
             }
@@ -101,7 +101,7 @@ public final class ActionDispatcher: Sendable {
     }
 
     private func execute(_ action: Action, index: Int, for event: ActionEvent) async -> ActionResult {
-        let what = "\(event.clickType.rawValue) of \(event.button) (\(event.eventId)): \(action.summary)"
+        let what = "\(event.gesture) of \(event.button) (\(event.eventId)): \(action.summary)"
         switch action {
         case .exec(let exec):
             var onStart: (@Sendable (pid_t) -> Void)?

@@ -21,8 +21,8 @@ public final class ActionHealth: Sendable {
         // The file is written under the lock: two actions finishing at once must not have the
         // older snapshot land last.
         records.withLock { records in
-            var r = records["\(event.deviceId)/\(event.clickType.rawValue)/\(index)"]
-                ?? ActionRecord(deviceId: event.deviceId, button: event.button, clickType: event.clickType.rawValue,
+            var r = records["\(event.deviceId)/\(event.gesture.name.rawValue)/\(index)"]
+                ?? ActionRecord(deviceId: event.deviceId, button: event.button, clickType: event.gesture.name.rawValue,
                                 index: index, action: action.summary)
             r.button = event.button
             r.action = action.summary

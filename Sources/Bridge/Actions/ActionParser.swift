@@ -11,7 +11,11 @@ import Yams
 ///   SINGLE: { exec: ["/usr/bin/mpc", "toggle"], timeout: 5s }
 ///   DOUBLE: { webhook: { url: "http://ha.local:8123/api/webhook/porch", secret: "s3cret" } }
 ///   LONG:   [ { exec: ["alarm-off"] }, { webhook: { url: "https://ntfy.sh/porch", method: PUT } } ]
+///   TRIPLE: { exec: ["/usr/local/bin/scene", "night"] }
 /// ```
+///
+/// Keys are gesture names (`Gesture.Name`); a gesture the button's timing never produces (TRIPLE
+/// with `maxPresses: 2`) is accepted and simply never runs.
 ///
 /// Keys are read as the strings written (Yams' composed nodes), so the caller's `on` key is the
 /// string "on" and never YAML 1.1's boolean true.
@@ -20,11 +24,11 @@ public enum ActionParser {
     public static func parse(_ node: Node, key: String) throws(ActionConfigError) -> ButtonActions {
         let entries = try mapping(node, key: key)
         var result = ButtonActions()
-        let allowed = ClickType.allCases.map(\.rawValue)
+        let allowed = Gesture.Name.allCases.map(\.rawValue)
         for (name, keyNode, value) in entries {
             let path = "\(key).\(name)"
-            guard let click = ClickType(rawValue: name) else {
-                throw error(keyNode, path, "unknown click type; allowed here: \(allowed.joined(separator: ", "))")
+            guard let gesture = Gesture.Name(rawValue: name) else {
+                throw error(keyNode, path, "unknown gesture; allowed here: \(allowed.joined(separator: ", "))")
             }
             let actionNodes: [(Node, String)]
             switch value {
@@ -36,7 +40,7 @@ public enum ActionParser {
             }
             var actions: [Action] = []
             for (n, p) in actionNodes { actions.append(try action(n, key: p)) }
-            result.byClick[click] = actions
+            result.byGesture[gesture] = actions
         }
         return result
     }

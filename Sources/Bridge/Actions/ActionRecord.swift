@@ -2,8 +2,10 @@
 public struct ActionRecord: Codable, Sendable, Equatable {
     public var deviceId: String
     public var button: String
+    /// The gesture name (`SINGLE`, `TRIPLE`, `LONG_RELEASE`, …). The key keeps its first name
+    /// so the `actions.json` of an older daemon still reads.
     public var clickType: String
-    /// Position in the click type's list of actions.
+    /// Position in the gesture's list of actions.
     public var index: Int
     /// `exec /usr/bin/mpc`, `webhook POST http://…` (never a secret).
     public var action: String

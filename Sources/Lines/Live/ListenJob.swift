@@ -4,28 +4,18 @@ import Presses
 /// written as it happens, until SIGINT/SIGTERM (or, for a trace, its end).
 public struct ListenJob: Sendable {
     public var input: LiveInput
-    /// Overrides of the timing (a trace's own, else the defaults); nil keeps it.
-    public var debounce: Span?
-    public var long: Span?
-    public var doubleWindow: Span?
+    /// Overrides of the timing (a trace's own, else the defaults).
+    public var overrides: TimingOverrides
     /// Presses only, one JSON object per line; edges and notes are left out.
     public var json: Bool
 
-    public init(input: LiveInput, debounce: Span? = nil, long: Span? = nil, doubleWindow: Span? = nil, json: Bool = false) {
+    public init(input: LiveInput, overrides: TimingOverrides = .init(), json: Bool = false) {
         self.input = input
-        self.debounce = debounce
-        self.long = long
-        self.doubleWindow = doubleWindow
+        self.overrides = overrides
         self.json = json
     }
 
-    public func timing(base: PressTiming?) -> PressTiming {
-        var t = base ?? .default
-        if let debounce { t.debounce = debounce }
-        if let long { t.long = long }
-        if let doubleWindow { t.doubleWindow = doubleWindow }
-        return t
-    }
+    public func timing(base: PressTiming?) -> PressTiming { overrides.applied(to: base) }
 
     /// Opens the input (failing at once with a one-line error), then runs. `write` gets output
     /// lines (stdout), `note` gets status lines (stderr). Returns the number of presses.
@@ -36,7 +26,7 @@ public struct ListenJob: Sendable {
         let timing = timing(base: opened.timing)
         let isTrace: Bool
         if case .trace = input { isTrace = true } else { isTrace = false }
-        note("listening on \(opened.description); debounce \(timing.debounce.text), long \(timing.long.text), double window \(timing.doubleWindow.text)"
+        note("listening on \(opened.description); debounce \(timing.debounce.text), long \(timing.long.text), double window \(timing.doubleWindow.text)\(LiveText.gestureSettings(timing))"
              + (isTrace ? "" : "; Ctrl-C to stop"))
         var count = 0
         let json = self.json
@@ -67,6 +57,15 @@ public struct ListenJob: Sendable {
 }
 
 enum LiveText {
+    /// `, max presses 3, long release, repeat 500ms` for the settings that are not the defaults.
+    static func gestureSettings(_ t: PressTiming) -> String {
+        var out = ""
+        if t.maxPresses != PressTiming.default.maxPresses { out += ", max presses \(t.maxPresses)" }
+        if t.longRelease { out += ", long release" }
+        if t.repeat != .zero { out += ", repeat \(t.repeat.text)" }
+        return out
+    }
+
     /// Seconds with `digits` decimals when exact at that precision, else nine.
     static func seconds(_ t: Timestamp, digits: Int) -> String {
         let full = t.description  // nine decimals

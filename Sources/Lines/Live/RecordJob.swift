@@ -71,7 +71,7 @@ public struct RecordJob: Sendable {
         var tail = "# expectations: what replaying these edges gives\n"
         if presses.isEmpty { tail += "expect none\n" }
         for p in presses {
-            tail += "expect \(p.gesture.name.rawValue) \(p.button) pressedAt=\(p.pressedAt) decidedAt=\(p.decidedAt)\n"
+            tail += TraceExpectation(gesture: p.gesture, button: p.button, pressedAt: p.pressedAt, decidedAt: p.decidedAt).expectLine + "\n"
         }
         try file.append(tail)
         try file.close()

@@ -53,6 +53,18 @@ public enum TraceLimits {
     public static let maxTimestampText = "4611686018.427387903"
     /// The longest debounce, long threshold or double window: one day.
     public static let maxDuration = Span(nanoseconds: 86_400_000_000_000)
+    /// The most LONG_REPEATs one replay may have to make (its edges' span over `repeat`): a
+    /// million lines of output, where a repeat of 10 ms over a long recording would otherwise
+    /// make billions and exhaust memory.
+    public static let maxRepeats: Int64 = 1_000_000
+
+    /// Why replaying edges spanning `first`...`last` with `timing` is refused, if it is.
+    public static func repeatProblem(_ timing: PressTiming?, first: Timestamp?, last: Timestamp?) -> String? {
+        guard let timing, timing.repeat > .zero, let first, let last else { return nil }
+        let span = last.nanoseconds - first.nanoseconds
+        guard span / timing.repeat.nanoseconds > maxRepeats else { return nil }
+        return "repeat=\(timing.repeat.text) over edges spanning \(Span(nanoseconds: span).text) could make more than \(maxRepeats) LONG_REPEATs; use a longer repeat, or cut the trace"
+    }
 }
 
 /// A cursor over one line's bytes.

@@ -90,6 +90,9 @@ enum EvemuImporter {
             }
         }
         try d.validate(lastLine: lines.number)
+        if let why = TraceLimits.repeatProblem(d.timing, first: edges.first?.edge.time, last: edges.last?.edge.time) {
+            throw TraceError(line: d.timingLine, why)
+        }
         if !sawEvent && !d.expectsNone {
             throw TraceError(line: max(1, lines.number), "expected at least one 'E:' event line; the file has none")
         }

@@ -82,6 +82,9 @@ enum GpiomonImporter {
             edges.append(SourceEdge(button: button, edge: Edge(time: Timestamp(nanoseconds: time), pressed: rising != activeLow)))
         }
         try d.validate(lastLine: lines.number)
+        if let why = TraceLimits.repeatProblem(d.timing, first: edges.first?.edge.time, last: edges.last?.edge.time) {
+            throw TraceError(line: d.timingLine, why)
+        }
         if edges.isEmpty && !d.expectsNone {
             throw TraceError(line: max(1, lines.number), "expected at least one gpiomon event line; the file has none")
         }

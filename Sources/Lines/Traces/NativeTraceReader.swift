@@ -51,6 +51,9 @@ enum NativeTraceReader {
         }
         guard d.sawVersion else { throw TraceError(line: max(1, lines.number), "expected the header line 'clickbridge-trace 1'; the file has none") }
         try d.validate(lastLine: lines.number)
+        if let why = TraceLimits.repeatProblem(d.timing, first: edges.first?.edge.time, last: edges.last?.edge.time) {
+            throw TraceError(line: d.timingLine, why)
+        }
         return Trace(
             buttons: d.buttons, edges: edges, source: d.source, activeLow: activeLow, statedActiveLow: d.activeLow ?? false,
             initiallyPressed: d.initialLevels.map { level in level.map { ($0 == 1) != activeLow } ?? false },

@@ -47,12 +47,16 @@ public struct NativeTraceWriter: Sendable {
             out += held ? "button \(b) initial=\(activeLow ? 0 : 1)\n" : "button \(b)\n"
         }
         if let t = timing {
-            out += "timing debounce=\(t.debounce.text) long=\(t.long.text) double-window=\(t.doubleWindow.text)\n"
+            out += "timing debounce=\(t.debounce.text) long=\(t.long.text) double-window=\(t.doubleWindow.text)"
+            // The gesture settings only when set: a default trace reads as it always has.
+            if t.maxPresses != PressTiming.default.maxPresses { out += " max-presses=\(t.maxPresses)" }
+            if t.longRelease { out += " long-release=on" }
+            if t.repeat != .zero { out += " repeat=\(t.repeat.text)" }
+            out += "\n"
         }
         if expectsNoPresses { out += "expect none\n" }
         for e in expectations {
-            out += "expect \(e.clickType.rawValue) \(e.button) pressedAt=\(e.pressedAt) decidedAt=\(e.decidedAt)"
-            out += e.tolerance == TraceExpectation.defaultTolerance ? "\n" : " tolerance=\(e.tolerance.text)\n"
+            out += e.expectLine + "\n"
         }
         return out
     }

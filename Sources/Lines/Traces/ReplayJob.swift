@@ -5,30 +5,26 @@ import Presses
 public struct ReplayJob: Sendable {
     public var path: String
     public var read: TraceReadOptions
-    /// Overrides of the trace's own timing (or of the defaults); nil keeps it.
-    public var debounce: Span?
-    public var long: Span?
-    public var doubleWindow: Span?
+    /// Overrides of the trace's own timing (or of the defaults).
+    public var overrides: TimingOverrides
     /// One JSON object per press per line, instead of readable lines.
     public var json: Bool
 
-    public init(path: String, read: TraceReadOptions = .init(), debounce: Span? = nil, long: Span? = nil,
-                doubleWindow: Span? = nil, json: Bool = false) {
+    public init(path: String, read: TraceReadOptions = .init(), overrides: TimingOverrides = .init(), json: Bool = false) {
         self.path = path
         self.read = read
-        self.debounce = debounce
-        self.long = long
-        self.doubleWindow = doubleWindow
+        self.overrides = overrides
         self.json = json
+    }
+
+    public init(path: String, read: TraceReadOptions = .init(), debounce: Span? = nil, long: Span? = nil,
+                doubleWindow: Span? = nil, json: Bool = false) {
+        self.init(path: path, read: read, overrides: TimingOverrides(debounce: debounce, long: long, doubleWindow: doubleWindow), json: json)
     }
 
     /// The timing for a trace: its own `timing` line (or the defaults) with these overrides.
     public func timing(for trace: Trace) -> PressTiming {
-        var t = trace.timing ?? .default
-        if let debounce { t.debounce = debounce }
-        if let long { t.long = long }
-        if let doubleWindow { t.doubleWindow = doubleWindow }
-        return t
+        overrides.applied(to: trace.timing)
     }
 
     /// Reads, replays, and hands each output line (without newline) to `write`, in decision
@@ -40,7 +36,10 @@ public struct ReplayJob: Sendable {
     public func run(check: Bool = true, write: (String) -> Void, note: (String) -> Void = { _ in }) throws(TraceFileError) -> ReplayOutcome {
         let trace = try readTrace()
         let timing = timing(for: trace)
-        let changes = overrides(of: trace, timing: timing)
+        if let why = TraceLimits.repeatProblem(timing, first: trace.edges.first?.edge.time, last: trace.edges.last?.edge.time) {
+            throw .options("--repeat: " + why)
+        }
+        let changes = changedFlags(of: trace, timing: timing)
         let compare = check && trace.checksItself && changes.isEmpty
         var presses: [Press] = []
         var count = 0
@@ -75,13 +74,10 @@ public struct ReplayJob: Sendable {
     }
 
     /// The flags that change the trace's own polarity or timing (empty when none does).
-    func overrides(of trace: Trace, timing: PressTiming) -> [String] {
+    func changedFlags(of trace: Trace, timing: PressTiming) -> [String] {
         var changed: [String] = []
         if trace.activeLow != trace.statedActiveLow { changed.append(trace.activeLow ? "--active-low" : "--active-high") }
-        let own = trace.timing ?? .default
-        if timing.debounce != own.debounce { changed.append("--debounce") }
-        if timing.long != own.long { changed.append("--long") }
-        if timing.doubleWindow != own.doubleWindow { changed.append("--double-window") }
+        changed += TimingOverrides.changedFlags(timing, from: trace.timing ?? .default)
         return changed
     }
 
@@ -112,7 +108,7 @@ public struct ReplayOutcome: Sendable, Equatable {
     public var mismatches: [String]
 }
 
-public struct ReplayArgumentError: Error, Sendable, CustomStringConvertible {
+public struct ReplayArgumentError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

@@ -2,7 +2,8 @@ import Presses
 
 /// One press a trace says replay must produce, with the slack allowed on its times.
 public struct TraceExpectation: Hashable, Sendable {
-    public var clickType: ClickType
+    /// The gesture with its count (multi-presses, LONG_REPEAT) and `heldFor` (LONG_RELEASE).
+    public var gesture: Gesture
     public var button: String
     public var pressedAt: Timestamp
     public var decidedAt: Timestamp
@@ -13,9 +14,9 @@ public struct TraceExpectation: Hashable, Sendable {
 
     public static let defaultTolerance = Span.milliseconds(1)
 
-    public init(clickType: ClickType, button: String, pressedAt: Timestamp, decidedAt: Timestamp,
+    public init(gesture: Gesture, button: String, pressedAt: Timestamp, decidedAt: Timestamp,
                 tolerance: Span = TraceExpectation.defaultTolerance, line: Int = 0) {
-        self.clickType = clickType
+        self.gesture = gesture
         self.button = button
         self.pressedAt = pressedAt
         self.decidedAt = decidedAt
@@ -23,10 +24,46 @@ public struct TraceExpectation: Hashable, Sendable {
         self.line = line
     }
 
+    public init(clickType: ClickType, button: String, pressedAt: Timestamp, decidedAt: Timestamp,
+                tolerance: Span = TraceExpectation.defaultTolerance, line: Int = 0) {
+        self.init(gesture: Gesture(clickType), button: button, pressedAt: pressedAt, decidedAt: decidedAt,
+                  tolerance: tolerance, line: line)
+    }
+
+    /// The 1-Click click type: nil for gestures other than SINGLE, DOUBLE and LONG.
+    public var clickType: ClickType? { gesture.clickType }
+
+    /// The same gesture and count, and times (and `heldFor`, a difference of two times) within
+    /// `tolerance`.
     public func matches(_ press: Press) -> Bool {
-        press.clickType == clickType && press.button == button
-            && (press.pressedAt - pressedAt).nanoseconds.magnitude <= tolerance.nanoseconds.magnitude
-            && (press.decidedAt - decidedAt).nanoseconds.magnitude <= tolerance.nanoseconds.magnitude
+        guard press.gesture.name == gesture.name, press.count == gesture.count, press.button == button,
+              within(press.pressedAt - pressedAt), within(press.decidedAt - decidedAt) else { return false }
+        guard let want = gesture.heldFor else { return true }
+        return press.heldFor.map { within(Span(nanoseconds: $0.nanoseconds - want.nanoseconds)) } ?? false
+    }
+
+    private func within(_ difference: Span) -> Bool {
+        difference.nanoseconds.magnitude <= tolerance.nanoseconds.magnitude
+    }
+
+    /// `DOUBLE`, `LONG_REPEAT count=2`, `LONG_RELEASE heldFor=2.200000000`, for messages.
+    public var gestureText: String { gesture.name.rawValue + fieldsText }
+
+    /// The fields only some gestures need on an expect line, after its times: ` count=N` for
+    /// LONG_REPEAT, ` heldFor=SECONDS` for LONG_RELEASE (a multi-press's count is its name).
+    public var fieldsText: String {
+        switch gesture {
+        case .longRepeat(let count): " count=\(count)"
+        case .longRelease(let heldFor): " heldFor=\(TracePressText.seconds(Timestamp(nanoseconds: heldFor.nanoseconds)))"
+        default: ""
+        }
+    }
+
+    /// The whole `expect` line, without its newline.
+    public var expectLine: String {
+        var out = "expect \(gesture.name.rawValue) \(button) pressedAt=\(pressedAt) decidedAt=\(decidedAt)\(fieldsText)"
+        if tolerance != TraceExpectation.defaultTolerance { out += " tolerance=\(tolerance.text)" }
+        return out
     }
 }
 
@@ -57,12 +94,12 @@ extension Trace {
             for i in 0..<max(want.count, got.count) {
                 if i >= got.count {
                     let e = want[i]
-                    problems.append("line \(e.line): expected \(e.clickType.rawValue) of \(name) pressed at \(e.pressedAt) decided at \(e.decidedAt), got nothing")
+                    problems.append("line \(e.line): expected \(e.gestureText) of \(name) pressed at \(e.pressedAt) decided at \(e.decidedAt), got nothing")
                 } else if i >= want.count {
                     problems.append("unexpected \(TracePressText.line(got[i], digits: timestampDigits))")
                 } else if !want[i].matches(got[i]) {
                     let e = want[i]
-                    problems.append("line \(e.line): expected \(e.clickType.rawValue) of \(name) pressed at \(e.pressedAt) decided at \(e.decidedAt) (±\(e.tolerance.text)), got \(TracePressText.line(got[i], digits: timestampDigits))")
+                    problems.append("line \(e.line): expected \(e.gestureText) of \(name) pressed at \(e.pressedAt) decided at \(e.decidedAt) (±\(e.tolerance.text)), got \(TracePressText.line(got[i], digits: timestampDigits))")
                 }
             }
         }

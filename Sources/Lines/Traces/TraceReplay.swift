@@ -29,7 +29,7 @@ public enum TraceReplay {
                 detectors[0].feed(e.edge, into: &presses)
                 if !presses.isEmpty { for p in presses { emit(p) }; presses.removeAll(keepingCapacity: true) }
             }
-            drain(&detectors[0], into: &presses)
+            drain(&detectors[0], into: &presses, end: trace.edges.last?.edge.time)
             for p in presses { emit(p) }
             return
         }
@@ -38,7 +38,7 @@ public enum TraceReplay {
         for e in trace.edges where e.button < detectors.count {
             detectors[e.button].feed(e.edge, into: &pending)
         }
-        for i in detectors.indices { drain(&detectors[i], into: &pending) }
+        for i in detectors.indices { drain(&detectors[i], into: &pending, end: trace.edges.last?.edge.time) }
         let order = Dictionary(uniqueKeysWithValues: trace.buttons.enumerated().map { ($1, $0) })
         let sorted = pending.enumerated().sorted { a, b in
             if a.element.decidedAt != b.element.decidedAt { return a.element.decidedAt < b.element.decidedAt }
@@ -48,11 +48,23 @@ public enum TraceReplay {
         for p in sorted { emit(p.element) }
     }
 
-    /// Advances to each pending deadline in turn until none is left.
-    static func drain(_ detector: inout PressDetector, into presses: inout [Press]) {
+    /// Advances to each pending deadline in turn until none is left. A LONG still held when the
+    /// recording ends would repeat for ever: its LONG_REPEATs stop at `end` (the last edge), since
+    /// the trace does not say how long it stayed held after that.
+    static func drain(_ detector: inout PressDetector, into presses: inout [Press], end: Timestamp?) {
         var guardCount = 0
         var last: Timestamp?
         while let deadline = detector.nextDeadline {
+            if let end, deadline > end, detector.isPressed, detector.timing.repeat > .zero {
+                var probe = detector
+                var next: [Press] = []
+                probe.advance(to: deadline, into: &next)
+                if next.contains(where: { $0.gesture.name == .longRepeat }) {
+                    // Only repeats remain for this hold; settle it without them.
+                    detector.finish(at: end, into: &presses)
+                    return
+                }
+            }
             if let l = last, deadline <= l { guardCount += 1 } else { guardCount = 0 }
             // A deadline that does not move would loop forever; make the decision now instead.
             if guardCount > 8 { detector.finish(at: deadline, into: &presses); return }

@@ -91,7 +91,7 @@ public struct OneClickClient: Sendable {
         // botocore's headers, but signed: a fresh id for each call and the attempt number for
         // each try make every request's signature unique, so the service, which refuses a
         // signature it has seen (replay protection), never mistakes a poll or a retry for a replay.
-        let invocationId = UUID().uuidString.lowercased()
+        let invocationId = UUID.random().lowercasedString
 
         var attempt = 0
         while true {
