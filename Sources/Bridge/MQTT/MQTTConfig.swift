@@ -63,7 +63,8 @@ public struct MQTTConfig: Sendable, Equatable {
     /// The hostname, made topic-safe.
     public static func defaultNode() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
-        let name = gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : "clickbridge"
+        let name = gethostname(&buffer, buffer.count) == 0
+            ? String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : "clickbridge"
         return MQTTNames.topicSafe(name.split(separator: ".").first.map(String.init) ?? name)
     }
 
