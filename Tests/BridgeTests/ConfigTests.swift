@@ -167,7 +167,7 @@ import Testing
     }
 
     @Test func gestureSettingsAsDocumented() throws {
-        // The form DESIGN.md and the README give.
+        // The form ARCHITECTURE.md and the README give.
         let config = try ConfigLoader.parse("""
             buttons:
               - deviceId: a1

@@ -187,7 +187,7 @@ import Testing
             .appendingPathComponent("hardware/traces").path
     }
 
-    /// DESIGN.md's table, written out here rather than taken from the code under test.
+    /// The table of topics and payloads (hardware/home-assistant.md), written out here rather than taken from the code under test.
     static let homeAssistantEventTypes = [
         "SINGLE": "press_end", "DOUBLE": "multi_press_end", "TRIPLE": "multi_press_end", "QUADRUPLE": "multi_press_end",
         "QUINTUPLE": "multi_press_end", "LONG": "long_press_start", "LONG_RELEASE": "long_press_end", "LONG_REPEAT": "long_repeat",

@@ -23,14 +23,22 @@ import Testing
         #expect((r.json["message"] as? String)?.contains("not valid UTF-8") == true, "\(r.body)", sourceLocation: sourceLocation)
     }
 
+    /// A registered device whose owner initiated a claim and whose button was pressed: ready for
+    /// FinalizeDeviceClaim.
+    static func claimInitiatedAndPressed(_ s: LiveService, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let id = newDeviceId()
+        #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200,
+                sourceLocation: sourceLocation)
+        #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200, sourceLocation: sourceLocation)
+        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
+        #expect(try await s.send("POST", "/devices/\(id)/events", body: event, profile: "bridge").status == 200, sourceLocation: sourceLocation)
+        return id
+    }
+
     @Test func finalizeDeviceClaimRefusesABodyThatIsNotUTF8() async throws {
         let s = try await LiveService.start()
         defer { Task { await s.shutdown() } }
-        let id = newDeviceId()
-        #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
-        #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
-        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
-        #expect(try await s.send("POST", "/devices/\(id)/events", body: event, profile: "bridge").status == 200)
+        let id = try await Self.claimInitiatedAndPressed(s)
 
         // In a member the handler ignores, and in one it reads.
         expectRestJSON400(try await s.send("PUT", "/devices/\(id)/finalize-claim", bytes: Self.withBadByte(#"{"note":"@"}"#)))
@@ -108,11 +116,7 @@ import Testing
     @Test func aBodyHoldingNULIsRefusedAndNothingIsCut() async throws {
         let s = try await LiveService.start()
         defer { Task { await s.shutdown() } }
-        let id = newDeviceId()
-        #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
-        #expect(try await s.send("PUT", "/devices/\(id)/initiate-claim").status == 200)
-        let event = #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(WireTimestamp.now().formatted)"}"#
-        #expect(try await s.send("POST", "/devices/\(id)/events", body: event, profile: "bridge").status == 200)
+        let id = try await Self.claimInitiatedAndPressed(s)
         #expect(try await s.send("PUT", "/devices/\(id)/finalize-claim", body: #"{"tags":{"k":"v"}}"#).status == 200)
 
         let label = "arn%3Aaws%3Aiot1click%3Aus-east-1%3A111122223333%3Adevices%2F\(id)"

@@ -1,7 +1,7 @@
 import Foundation
 import Presses
 
-/// The `mqtt:` block of the `run` configuration (DESIGN.md, "Home Assistant over MQTT"): where
+/// The `mqtt:` block of the `run` configuration (ARCHITECTURE.md, "MQTT and Home Assistant"): where
 /// the broker is, how to log in, and the names that make up the topics.
 public struct MQTTConfig: Sendable, Equatable {
     public enum ProtocolVersion: String, Sendable, CaseIterable {
@@ -79,7 +79,7 @@ public struct MQTTConfig: Sendable, Equatable {
 
 /// How names become topic levels and Home Assistant ids.
 public enum MQTTNames {
-    /// Lower case, anything outside `[a-z0-9_-]` replaced by `_` (DESIGN.md). Home Assistant's
+    /// Lower case, anything outside `[a-z0-9_-]` replaced by `_` (hardware/home-assistant.md). Home Assistant's
     /// discovery ids allow exactly these characters too.
     public static func topicSafe(_ name: String) -> String {
         let mapped = name.lowercased().unicodeScalars.map { s -> Character in

@@ -2,7 +2,7 @@ import Presses
 
 /// Home Assistant's MQTT discovery for one node, in the one-message-per-component form: one
 /// device for the node, one `event` entity per button, and one device trigger per gesture the
-/// button can emit except LONG_REPEAT (DESIGN.md). Keys are written out in full, as Home
+/// button can emit except LONG_REPEAT (ARCHITECTURE.md, "MQTT and Home Assistant"). Keys are written out in full, as Home
 /// Assistant's documentation lists them for the `event` and `device_automation` platforms.
 public struct MQTTDiscovery: Sendable {
     public let topics: MQTTTopics

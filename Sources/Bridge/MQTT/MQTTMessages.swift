@@ -55,7 +55,7 @@ public struct GesturePublication: Sendable, Equatable {
     }
 }
 
-/// The topics and payloads of DESIGN.md's table, for one node.
+/// The topics and payloads of one node (hardware/home-assistant.md, "The raw topics").
 public struct MQTTTopics: Sendable {
     public var base: String
     public var node: String
@@ -102,7 +102,7 @@ public struct MQTTTopics: Sendable {
     }
 }
 
-/// How each gesture is spelled on the broker and in Home Assistant (DESIGN.md's table).
+/// How each gesture is spelled on the broker and in Home Assistant (hardware/home-assistant.md).
 public enum GestureVocabulary {
     /// The `action` payload: the gesture in lower case.
     public static func action(_ name: Gesture.Name) -> String { name.rawValue.lowercased() }

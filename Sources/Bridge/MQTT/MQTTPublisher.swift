@@ -9,7 +9,7 @@ import Presses
 import Synchronization
 
 /// Publishes every committed gesture to an MQTT broker and announces the buttons to Home
-/// Assistant (DESIGN.md, "Home Assistant over MQTT"), beside the 1-Click publisher.
+/// Assistant (ARCHITECTURE.md, "MQTT and Home Assistant"), beside the 1-Click publisher.
 ///
 /// It runs on a thread of its own, with its own epoll over libmosquitto's socket, an eventfd
 /// (new presses, stop) and one timerfd. libmosquitto's threaded loop would wake every second;
