@@ -130,7 +130,6 @@ final class Store: Sendable {
         remainingLife, onClickCallback, healthMonitorCallback
         """
 
-    /// A row of `SELECT \(deviceColumns)`.
     /// A row of `SELECT \(deviceColumns)`. The columns the schema declares NOT NULL are read as
     /// their type's zero if NULL all the same.
     static func record(_ row: StoreRow) -> DeviceRecord {

@@ -6,6 +6,7 @@ import Lines
 import Logging
 import OneClick
 import Presses
+import QuietRuntime
 import Synchronization
 
 /// Publishes every committed gesture to an MQTT broker and announces the buttons to Home
@@ -24,9 +25,10 @@ public final class MQTTPublisher: @unchecked Sendable {
         var queue: [GesturePublication] = []
         var stopping = false
         var finished = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let shared = Mutex(Shared())
+    /// Signalled once, when the thread has finished.
+    private let finishedSignal = WakeSignal()
     private let library: MosquittoLibrary
     private let config: MQTTConfig
     private let topics: MQTTTopics
@@ -104,12 +106,8 @@ public final class MQTTPublisher: @unchecked Sendable {
         try? status.write(stateDir: stateDir)
         let thread = Thread { [self] in
             run()
-            let waiters = shared.withLock { s in
-                s.finished = true
-                defer { s.waiters = [] }
-                return s.waiters
-            }
-            for w in waiters { w.resume() }
+            shared.withLock { $0.finished = true }
+            finishedSignal.signal()
         }
         thread.name = "clickbridge-mqtt"
         thread.start()
@@ -126,21 +124,12 @@ public final class MQTTPublisher: @unchecked Sendable {
     public func stop(grace: Duration = .seconds(2)) async {
         shared.withLock { $0.stopping = true }
         signal()
-        let finished = Task {
-            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                let done = shared.withLock { s in
-                    if s.finished { return true }
-                    s.waiters.append(c)
-                    return false
-                }
-                if done { c.resume() }
-            }
-        }
+        // Woken by the thread as it finishes, or by the grace's deadline on NIO's timer: no
+        // polling, and no `Task.sleep` (which would start Dispatch's worker pool; see QuietExecutors).
         let deadline = ContinuousClock.now + grace
-        while ContinuousClock.now < deadline, !shared.withLock({ $0.finished }) {
-            try? await Task.sleep(for: .milliseconds(20))
+        while !shared.withLock({ $0.finished }), ContinuousClock.now < deadline {
+            await finishedSignal.wait(until: deadline)
         }
-        if shared.withLock({ $0.finished }) { await finished.value } else { finished.cancel() }
     }
 
     // MARK: - The thread
