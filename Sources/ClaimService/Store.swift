@@ -78,30 +78,25 @@ final class Store: Sendable {
     /// a page, so it runs where the request is instead of hopping to a GRDB queue and back (two
     /// thread switches and about 40,000 instructions per request, more than the read itself).
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServiceError) -> T {
-        do {
-            return try readHere(body)
-        } catch let error as ServiceError {
-            throw error
-        } catch {
-            throw Self.internalError(error)
-        }
-    }
-
-    /// GRDB's blocking read: in async code the compiler would pick its async overload.
-    private func readHere<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        // A synchronous closure, so GRDB's blocking `read` is chosen over its async overload.
+        try Self.translatingErrors { try pool.read(body) }
     }
 
     /// Like `read`, for a body that runs exactly one statement, without the read transaction
     /// `read` opens: a single statement already sees one committed state, and BEGIN and COMMIT
     /// cost about 35,000 instructions, more than DescribeDevice's query itself.
     func readOneStatement<T: Sendable>(_ body: (Database) throws -> T) throws(ServiceError) -> T {
+        try Self.translatingErrors { try pool.unsafeRead(body) }
+    }
+
+    /// A `ServiceError` thrown by `body` as it is; any other error as an internal failure.
+    private static func translatingErrors<T>(_ body: () throws -> T) throws(ServiceError) -> T {
         do {
-            return try pool.unsafeRead(body)
+            return try body()
         } catch let error as ServiceError {
             throw error
         } catch {
-            throw Self.internalError(error)
+            throw internalError(error)
         }
     }
 
