@@ -188,6 +188,37 @@ def run_wrk(url: str, script: pathlib.Path, args, env=None) -> dict:
     return result
 
 
+class ServiceUsage:
+    """The service's CPU time and context switches over a run, per request. Requests/s moves with
+    the machine's load; CPU time per request much less, so it shows what a change did on a busy
+    machine (switches: threads that slept, on a lock or for I/O)."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.start = self.read()
+
+    def read(self) -> tuple[int, int, int]:
+        fields = pathlib.Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime + stime, all threads
+        voluntary = involuntary = 0
+        for task in pathlib.Path(f"/proc/{self.pid}/task").iterdir():
+            try:
+                status = (task / "status").read_text()
+            except FileNotFoundError:
+                continue
+            voluntary += int(re.search(r"^voluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+            involuntary += int(re.search(r"^nonvoluntary_ctxt_switches:\s+(\d+)", status, re.M).group(1))
+        return ticks, voluntary, involuntary
+
+    def per_request(self, requests: int) -> dict:
+        end = self.read()
+        n = max(requests, 1)
+        hz = os.sysconf("SC_CLK_TCK")
+        return {"service_cpu_us_per_request": round((end[0] - self.start[0]) / hz / n * 1e6, 1),
+                "service_voluntary_switches_per_request": round((end[1] - self.start[1]) / n, 2),
+                "service_involuntary_switches_per_request": round((end[2] - self.start[2]) / n, 2)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True, help="release clickbridge binary")
@@ -252,7 +283,9 @@ def main() -> None:
         assert r.status_code == 200 and r.json()["deviceDescription"]["deviceId"] == device_id, r.text
         script = work / "describe.lua"
         script.write_text(single_request_script("GET", path, headers))
+        usage = ServiceUsage(serve.pid)
         results["describe"] = run_wrk(f"http://{host}", script, args)
+        results["describe"].update(usage.per_request(results["describe"]["requests"]))
 
         # Event ingest: distinct, pre-signed events, each a durable write.
         reqfile = work / "events.tsv"
@@ -276,8 +309,10 @@ def main() -> None:
         before = count_events()
         script = work / "ingest.lua"
         script.write_text(MANY_REQUESTS_LUA)
+        usage = ServiceUsage(serve.pid)
         results["ingest"] = run_wrk(f"http://{host}", script, args,
                                     env={"CB_REQUESTS": str(reqfile), "CB_THREADS": str(args.threads)})
+        results["ingest"].update(usage.per_request(results["ingest"]["requests"]))
         results["ingest"]["presigned"] = args.ingest_requests
         # Every counted request must be a new, stored event: count them through the API.
         results["ingest"]["stored_events"] = count_events() - before
@@ -319,9 +354,11 @@ def main() -> None:
     d, i = results["describe"], results["ingest"]
     print("\n| call | requests/s | p50 | p99 | notes |\n| --- | --- | --- | --- | --- |")
     print(f"| clickbridge DescribeDevice (signed) | {d['rps']:,.0f} | {d['p50_ms']:.2f} ms | {d['p99_ms']:.2f} ms | "
-          f"{d['requests']} requests, non-2xx {d['non2xx']} |")
+          f"{d['requests']} requests, non-2xx {d['non2xx']}; service CPU {d['service_cpu_us_per_request']} µs and "
+          f"{d['service_voluntary_switches_per_request']} sleeps per request |")
     print(f"| clickbridge event ingest (signed, durable) | {i['rps']:,.0f} | {i['p50_ms']:.2f} ms | {i['p99_ms']:.2f} ms | "
-          f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']} |")
+          f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']}; "
+          f"service CPU {i['service_cpu_us_per_request']} µs and {i['service_voluntary_switches_per_request']} sleeps per request |")
     if "moto_list_things" in results:
         m = results["moto_list_things"]
         print(f"| moto_server iot ListThings | {m['rps']:,.0f} | {m['p50_ms']:.2f} ms | {m['p99_ms']:.2f} ms | "

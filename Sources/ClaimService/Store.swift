@@ -7,6 +7,8 @@ import OneClick
 /// Every state transition is one write transaction; SQLite serialises them.
 final class Store: Sendable {
     let pool: DatabasePool
+    /// Where `read` and `readOneStatement` run; writes go to `pool`'s writer.
+    private let readers: StoreReaders
     static let fileName = "claim-service.sqlite"
     /// What SQLite's recovery of the WAL kept when this store was opened (ARCHITECTURE.md,
     /// "Security and durability"): a loss is recorded in `wal_recovery_loss`.
@@ -27,6 +29,7 @@ final class Store: Sendable {
             // Per connection: NORMAL, GRDB's WAL default, could lose the last commits on power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        readers = StoreReaders(path: path, configuration: config)
         // The WAL is read before the first connection, which recovers it (WALWatch).
         (pool, walRecovery) = try WALWatch.open(databasePath: path) {
             let pool = try DatabasePool(path: path, configuration: config)
@@ -61,6 +64,10 @@ final class Store: Sendable {
         }
     }
 
+    deinit {
+        readers.closeAll()
+    }
+
     /// Runs `body` in one write transaction; a thrown `ServiceError` rolls back and is rethrown.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServiceError) -> T {
         do {
@@ -72,21 +79,22 @@ final class Store: Sendable {
         }
     }
 
-    /// Runs `body` in one read transaction, on the calling thread.
+    /// Runs `body` in one read transaction, on the calling thread, on that thread's own connection
+    /// (`StoreReaders`).
     ///
     /// A read in WAL mode never waits for the writer, and the service's reads are one short query or
     /// a page, so it runs where the request is instead of hopping to a GRDB queue and back (two
     /// thread switches and about 40,000 instructions per request, more than the read itself).
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServiceError) -> T {
         // A synchronous closure, so GRDB's blocking `read` is chosen over its async overload.
-        try Self.translatingErrors { try pool.read(body) }
+        try Self.translatingErrors { try readers.connection().read(body) }
     }
 
     /// Like `read`, for a body that runs exactly one statement, without the read transaction
     /// `read` opens: a single statement already sees one committed state, and BEGIN and COMMIT
     /// cost about 35,000 instructions, more than DescribeDevice's query itself.
     func readOneStatement<T: Sendable>(_ body: (Database) throws -> T) throws(ServiceError) -> T {
-        try Self.translatingErrors { try pool.unsafeRead(body) }
+        try Self.translatingErrors { try readers.connection().unsafeRead(body) }
     }
 
     /// A `ServiceError` thrown by `body` as it is; any other error as an internal failure.
