@@ -1,8 +1,6 @@
 import ArgumentParser
-import Glibc
-import QuietRuntime
 
-@main
+/// The command line. Started by main.swift.
 struct ClickBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clickbridge",
@@ -14,13 +12,4 @@ struct ClickBridge: AsyncParsableCommand {
             Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self,
         ]
     )
-
-    /// Swift concurrency on NIO's event loops before anything runs: an idle daemon then never wakes.
-    /// A closed stdout or stderr (`run … | head`) ends that output, never the process: SIGPIPE is
-    /// ignored and every write tolerates EPIPE.
-    static func main() async {
-        signal(SIGPIPE, SIG_IGN)
-        QuietExecutors.install()
-        await main(nil)
-    }
 }
