@@ -50,7 +50,10 @@ public enum ConfigLoader {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: every scalar is read as text here and typed by `NodeReader`, so
+            // Yams's implicit-tag rules are never consulted, and building them would compile six
+            // ICU regular expressions at each start (code and tables that then stay resident).
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw syntaxError(error, file: file)
         } catch {
