@@ -9,7 +9,7 @@ struct Credentials: AsyncParsableCommand {
         subcommands: [Add.self, Rotate.self, List.self])
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a principal with a new random key.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a principal with a new random key.")
 
         @OptionGroup var file: CredentialsFileOptions
 
@@ -34,7 +34,7 @@ struct Credentials: AsyncParsableCommand {
     }
 
     struct Rotate: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a principal a new key; the old one stays valid until the new one is used, or for a day.")
+        static let configuration = CommandConfiguration(commandName: "rotate", abstract: "Give a principal a new key; the old one stays valid until the new one is used, or for a day.")
 
         @OptionGroup var file: CredentialsFileOptions
 
@@ -52,7 +52,7 @@ struct Credentials: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the principals (never their secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the principals (never their secrets).")
 
         @OptionGroup var file: CredentialsFileOptions
 
