@@ -8,7 +8,7 @@ import Glibc
 ///
 /// The service reads on the request's event loop. GRDB's reader pool is shared by all loops, and
 /// taking a reader from it and giving it back are barrier blocks on one Dispatch queue: with two
-/// loops answering at once, one of them sleeps on a futex about twice per request. A connection
+/// loops answering at once, one of them can sleep on a futex until the other is done. A connection
 /// that belongs to the thread is never contended, so a read takes no lock but the one around this
 /// map, held for a dictionary lookup. The threads that read are few and long-lived (the event
 /// loops), so the map stays small.
