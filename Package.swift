@@ -17,8 +17,11 @@ let coreTargets: [Target] = [
     .target(name: "PressTimelines", dependencies: ["Presses"], path: "Tests/PressTimelines"),
     .testTarget(name: "PressesTests", dependencies: ["Presses", "PressTimelines"]),
     // Benchmarks of the button layer; results and commands are in BENCHMARKS.md.
-    // With the full package it also benchmarks actions (Bridge); core-only builds leave that out.
-    .executableTarget(name: "clickbridge-bench", dependencies: ["Presses", "Lines", "TracePlot"] + (coreOnly ? [] : ["Bridge"]),
+    // With the full package it also benchmarks actions and MQTT (Bridge, and a libmosquitto subscriber);
+    // core-only builds leave them out.
+    .executableTarget(name: "clickbridge-bench",
+                      dependencies: ["Presses", "Lines", "TracePlot"]
+                          + (coreOnly ? [] : ["Bridge", "CMosquitto", .product(name: "Logging", package: "swift-log")]),
                       path: "Benchmarks/ClickBridgeBench"),
     .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses", "PressTimelines"]),
     // `clickbridge plot`: traces drawn as SVG from what the detector decided.

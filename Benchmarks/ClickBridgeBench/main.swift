@@ -15,6 +15,7 @@ var benchmarks: [String: () throws -> Void] = [
 ]
 #if canImport(Bridge)
 benchmarks["actions"] = ActionsBench.run
+benchmarks["mqtt-latency"] = MQTTLatencyBench.run  // MQTTLatencyBench.swift: starts its own mosquitto
 #endif
 
 guard let name = args.first, let bench = benchmarks[name] else {

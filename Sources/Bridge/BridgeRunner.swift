@@ -24,7 +24,7 @@ public enum BridgeRunner {
         }
         var text = banner(config: config, env: env, outbox: outbox)
         if let mqtt = config.mqtt {
-            text += "\n  mqtt \(mqtt.brokerText) as node \(mqtt.node) (libmosquitto \(daemon.mqttLibraryVersion ?? "?")), topics \(mqtt.baseTopic)/\(mqtt.node)/…" + (mqtt.discovery ? ", Home Assistant discovery under \(mqtt.discoveryPrefix)/" : "")
+            text += "\n  mqtt \(mqtt.summary) (libmosquitto \(daemon.mqttLibraryVersion ?? "?"))"
         }
         say(text)
         daemon.stopOnSignals()

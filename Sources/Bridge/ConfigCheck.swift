@@ -150,6 +150,7 @@ public struct ConfigCheck: Sendable {
         for b in config.buttons {
             lines.append("  device \(b.deviceId)  button \(b.name)  (\(SourcePresence.describe(b.source)))")
         }
+        if let mqtt = config.mqtt { lines.append("  mqtt \(mqtt.summary)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -67,6 +67,26 @@ import Testing
         #expect(m.ca == dir + "/ca.pem" && m.passwordFile == dir + "/pw")
     }
 
+    /// `check` says which broker and node `run` would use, and whether it announces to Home Assistant.
+    @Test func checkSummaryNamesTheBrokerAndNode() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(dir) }
+        let path = dir + "/c.yaml"
+        for (mqtt, line) in [
+            ("mqtt:\n  broker: mqtt://192.168.1.10\n  node: Porch Pi\n",
+             "  mqtt mqtt://192.168.1.10:1883 as node porch_pi, topics clickbridge/porch_pi/…, Home Assistant discovery under homeassistant/"),
+            ("mqtt:\n  broker: mqtts://broker.lan\n  node: porch\n  username: cb\n  baseTopic: home/buttons\n  discovery: false\n",
+             "  mqtt mqtts://broker.lan:8883 as node porch (user cb), topics home/buttons/porch/…, no Home Assistant discovery"),
+        ] {
+            try ("stateDir: \(dir)/state\n" + Self.buttons + mqtt).write(toFile: path, atomically: true, encoding: .utf8)
+            chmod(path, 0o600)
+            let summary = try ConfigCheck.run(configPath: path).summary.split(separator: "\n").map(String.init)
+            #expect(summary.last == line, "\(summary)")
+        }
+        try ("stateDir: \(dir)/state\n" + Self.buttons).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(!(try ConfigCheck.run(configPath: path).summary.contains("mqtt")))
+    }
+
     @Test func mistakesAreLocated() {
         #expect(error("mqtt:\n  node: x\n") == "c.yaml:6: mqtt.broker: missing; give mqtt://HOST[:PORT] (1883 by default) or mqtts://HOST[:PORT] (TLS, 8883 by default)")
         #expect(error("mqtt:\n  broker: http://h\n").hasPrefix("c.yaml:6: mqtt.broker: 'http://h' is not allowed; use mqtt://"))

@@ -60,6 +60,12 @@ public struct MQTTConfig: Sendable, Equatable {
         return "\(tls ? "mqtts" : "mqtt")://\(h):\(port)"
     }
 
+    /// The broker, node and topics, as `run`'s banner and `check`'s summary show them.
+    public var summary: String {
+        "\(brokerText) as node \(node)\(username.map { " (user \($0))" } ?? ""), topics \(baseTopic)/\(node)/…"
+            + (discovery ? ", Home Assistant discovery under \(discoveryPrefix)/" : ", no Home Assistant discovery")
+    }
+
     /// The hostname, made topic-safe.
     public static func defaultNode() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
