@@ -45,9 +45,8 @@ extension Store {
         }
     }
 
-    /// The delivery of event `eventId` of `deviceId`. Event ids are unique per device only: without
-    /// a device, the first delivery found with that id.
-    func callbackDelivery(eventId: String, deviceId: String? = nil) async throws(ServiceError) -> CallbackDelivery? {
+    /// Event ids are unique per device only: without a device, the first delivery found with that id.
+    func callbackDelivery(eventId: String, deviceId: String?) async throws(ServiceError) -> CallbackDelivery? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM callback_delivery WHERE eventId = ? AND deviceId = IFNULL(?, deviceId)"),
                              arguments: [eventId, deviceId]).map(Store.callbackDelivery)

@@ -96,11 +96,6 @@ extension Store {
         }
     }
 
-    enum CallbackKind: String, Sendable {
-        case onClick = "onClickCallback"
-        case healthMonitor = "healthMonitorCallback"
-    }
-
     func setCallback(_ kind: CallbackKind, deviceId: String, account: String, callbackJSON: String) async throws(ServiceError) {
         try await write { db in
             _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)

@@ -20,7 +20,7 @@ protocol UsedSignatures: Sendable {
     func use(_ signature: VerifiedSignature, now: Int64, grace: Int64) async throws(ServiceError) -> SignatureUse
 }
 
-extension Store: UsedSignatures {
+extension Store {
     func use(_ signature: VerifiedSignature, now: Int64, grace: Int64) async throws(ServiceError) -> SignatureUse {
         try await write { db in
             // Pruned as they expire: from then on the verifier refuses their X-Amz-Date anyway.

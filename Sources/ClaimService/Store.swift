@@ -4,8 +4,9 @@ import OneClick
 
 /// The service's state: one SQLite file in the state directory, in WAL mode, with
 /// `synchronous=FULL` on every connection so that a committed answer survives power loss.
-/// Every state transition is one write transaction; SQLite serialises them.
-final class Store: Sendable {
+/// Every state transition is one write transaction; SQLite serialises them. The SQLite backend of
+/// `ClaimStore`.
+final class Store: ClaimStore {
     let pool: DatabasePool
     static let fileName = "claim-service.sqlite"
     /// What SQLite's recovery of the WAL kept when this store was opened (ARCHITECTURE.md,

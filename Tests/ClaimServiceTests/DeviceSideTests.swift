@@ -110,7 +110,7 @@ import GRDB
         h.clock.advance(seconds: 86_400 + 3_601)
         // This ingest is due a prune (the first one of the service was at the first ingest).
         try await h.press(id, eventId: new)
-        let remaining = try await h.core.store.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM event ORDER BY seq") }
+        let remaining = try await h.core.sqlite.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM event ORDER BY seq") }
         #expect(remaining == [new])
         // An event younger than the retention is never deleted.
         #expect(try await h.core.store.pruneEvents(receivedBefore: h.clock.now - 86_400_000_000) == 0)

@@ -29,7 +29,7 @@ import Testing
         let message = await h.fails(.ingestDeviceEvent(deviceId: other), as: bridgeB, body: body(id, "DOUBLE", reported),
                                     "ResourceConflictException", 409)
         #expect(message.contains("different body") && message.contains(other) && !message.contains(victim))
-        let stored = try await h.core.store.read { db in
+        let stored = try await h.core.sqlite.read { db in
             try Row.fetchAll(db, sql: "SELECT deviceId, clickType FROM event WHERE eventId = ? ORDER BY seq", arguments: [id])
                 .map { "\($0["deviceId"] as String) \($0["clickType"] as String)" }
         }

@@ -131,7 +131,7 @@ import Testing
 
     @Test func signaturesAreKeptUntilTheyNoLongerVerifyThenPruned() async throws {
         let h = try Harness()
-        let store = h.core.store
+        let store = h.core.sqlite
         let old = VerifiedSignature(value: String(repeating: "a", count: 64), validUntil: 10_000_000)
         let fresh = VerifiedSignature(value: String(repeating: "b", count: 64), validUntil: 50_000_000)
         #expect(try await store.use(old, now: 1_000_000, grace: 2_000_000) == .first)

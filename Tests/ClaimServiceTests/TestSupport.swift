@@ -131,3 +131,11 @@ extension Harness {
         return RunningDeliverer(reports: reports, task: Task { await callbacks.run() })
     }
 }
+
+extension ClaimServiceCore {
+    /// The SQLite backend, for the tests of what it keeps in its file.
+    var sqlite: Store {
+        guard let store = store as? Store else { preconditionFailure("this test needs the SQLite store, not \(type(of: store))") }
+        return store
+    }
+}
