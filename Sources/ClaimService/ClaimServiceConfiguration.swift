@@ -6,7 +6,7 @@ public struct ClaimServiceConfiguration: Sendable {
     public var stateDirectory: String
     /// A store opened by the caller (a fleet's shared database); nil: the SQLite file in
     /// `stateDirectory`.
-    var store: (any ClaimStore)?
+    package var store: (any ClaimStore)?
     /// The listen address; port 0 picks a free port (the bound one is returned on start).
     public var host: String
     public var port: Int

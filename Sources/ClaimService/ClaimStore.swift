@@ -7,7 +7,7 @@ import OneClick
 /// Each call is one transaction: it gathers the facts, asks `ClaimRules` or `TagRules`, and
 /// applies the decision, or throws a `ServiceError` and changes nothing. A call returns only
 /// after its commit is durable.
-protocol ClaimStore: UsedSignatures {
+package protocol ClaimStore: UsedSignatures {
     // MARK: claims (ClaimRules)
 
     func initiateClaim(deviceId: String, account: String, now: Int64) async throws(ServiceError)
@@ -70,13 +70,13 @@ protocol ClaimStore: UsedSignatures {
 
 extension ClaimStore {
     /// The first delivery found for event id `eventId`, on any device (tests and diagnostics).
-    func callbackDelivery(eventId: String) async throws(ServiceError) -> CallbackDelivery? {
+    package func callbackDelivery(eventId: String) async throws(ServiceError) -> CallbackDelivery? {
         try await callbackDelivery(eventId: eventId, deviceId: nil)
     }
 }
 
 /// Which of a device's two callbacks a SetOnClickCallback or SetHealthMonitorCallback sets.
-enum CallbackKind: String, Sendable {
+package enum CallbackKind: String, Sendable {
     case onClick = "onClickCallback"
     case healthMonitor = "healthMonitorCallback"
 }

@@ -33,6 +33,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// Why a text is not a database URL, and what to write instead. It never repeats the password.
     public struct Invalid: Error, Equatable, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public init(user: String, password: String?, host: String, port: Int = defaultPort, database: String,

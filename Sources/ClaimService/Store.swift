@@ -161,15 +161,10 @@ final class Store: ClaimStore {
     }
 
     static func encodeMap(_ map: [String: String]) -> String {
-        JSONWire.encodeString(map)
+        StoredMap.encode(map)
     }
 
     static func decodeMap(_ text: String?) -> [String: String] {
-        // Most devices have no attributes: JSONDecoder takes 11,000 instructions to read "{}".
-        if text == "{}" { return [:] }
-        guard let text, let data = text.data(using: .utf8),
-              let map = try? JSONDecoder().decode([String: String].self, from: data)
-        else { return [:] }
-        return map
+        StoredMap.decode(text)
     }
 }

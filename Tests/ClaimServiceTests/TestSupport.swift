@@ -1,6 +1,9 @@
+import ClaimStorePostgres
 import Foundation
+import Logging
 import OneClick
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -136,6 +139,43 @@ extension ClaimServiceCore {
     /// The SQLite backend, for the tests of what it keeps in its file.
     var sqlite: Store {
         guard let store = store as? Store else { preconditionFailure("this test needs the SQLite store, not \(type(of: store))") }
+        return store
+    }
+}
+
+/// The store a test runs against: every store and claim-rule test runs against both.
+enum Backend: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    /// SQLite always; PostgreSQL where it is installed, and always in CI (where a missing one fails).
+    static let all: [Backend] = ThrowawayPostgres.enabled ? [.sqlite, .postgres] : [.sqlite]
+
+    var testDescription: String { rawValue }
+}
+
+extension Harness {
+    /// A harness on `backend`: a fresh state directory, and for PostgreSQL a fresh database in
+    /// the tests' cluster, or the database at `sharing` (a second instance on the same one).
+    static func make(_ backend: Backend, clock: ManualClock = ManualClock(), directory: String = temporaryDirectory(),
+                     sharing databaseURL: String? = nil,
+                     configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) async throws -> Harness {
+        switch backend {
+        case .sqlite:
+            return try Harness(clock: clock, directory: directory, configure: configure)
+        case .postgres:
+            let url = if let databaseURL { databaseURL } else { try await ThrowawayPostgres.shared().newDatabase() }
+            let store = try PostgresClaimStore(url: DatabaseURL(parsing: url), logger: Logger(label: "clickbridge.postgres"))
+            return try Harness(clock: clock, directory: directory) { config in
+                config.store = store
+                configure(&config)
+            }
+        }
+    }
+
+    /// The PostgreSQL store, for tests of what only it does.
+    var postgres: PostgresClaimStore {
+        guard let store = core.store as? PostgresClaimStore else { preconditionFailure("this test needs the PostgreSQL store") }
         return store
     }
 }

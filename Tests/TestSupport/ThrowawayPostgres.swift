@@ -57,6 +57,12 @@ public final class ThrowawayPostgres: Sendable {
 
     private static let started = LockedCluster()
 
+    /// A cluster of the caller's own, for a test that stops and starts its server (the shared one
+    /// must stay up for the others). Dropped with the test process, like the shared one.
+    public static func privateCluster() async throws -> ThrowawayPostgres {
+        try await offPool { try ThrowawayPostgres() }
+    }
+
     /// A new, empty database in the cluster; its URL, as `serve --database` takes it.
     public func newDatabase() async throws -> String {
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
