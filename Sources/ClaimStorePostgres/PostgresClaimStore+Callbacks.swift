@@ -11,8 +11,8 @@ extension PostgresClaimStore {
 
     static func delivery(_ row: PostgresRow) throws -> CallbackDelivery {
         let (eventId, eventSeq, deviceId, url, body, state, attempts, lastError, lastStatus, createdAt, settledAt) = try row.decode(
-            (String, Int64, String, String, [UInt8], String, Int32, String?, Int32?, Int64, Int64?).self)
-        return CallbackDelivery(eventId: eventId, eventSeq: eventSeq, deviceId: deviceId, url: url, body: body,
+            (String, Int64, String, String, ByteBuffer, String, Int32, String?, Int32?, Int64, Int64?).self)
+        return CallbackDelivery(eventId: eventId, eventSeq: eventSeq, deviceId: deviceId, url: url, body: Array(body.readableBytesView),
                                 state: CallbackDelivery.State(rawValue: state) ?? .pending, attempts: Int(attempts),
                                 lastError: lastError, lastStatus: lastStatus.map(Int.init), createdAt: createdAt, settledAt: settledAt)
     }

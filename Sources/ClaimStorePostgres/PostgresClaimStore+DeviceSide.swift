@@ -90,9 +90,11 @@ extension PostgresClaimStore {
             }
             var queued = false
             if let due = CallbackDelivery.due(device: device, event: event, remainingLife: lifeKnown ? life : nil) {
+                // A ByteBuffer is bytea; [UInt8] would be sent as an array of "char".
+                let body = ByteBuffer(bytes: due.body)
                 try await connection.query("""
                     INSERT INTO callback_delivery (event_id, event_seq, device_id, url, body, created_at)
-                    VALUES (\(event.eventId), \(seq), \(deviceId), \(due.url), \(due.body), \(now))
+                    VALUES (\(event.eventId), \(seq), \(deviceId), \(due.url), \(body), \(now))
                     """, logger: logger)
                 queued = true
             }

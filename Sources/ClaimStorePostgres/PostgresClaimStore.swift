@@ -42,7 +42,7 @@ public final class PostgresClaimStore: Sendable {
     }
 
     /// Starts the pool (it connects when first used). `close()` stops it.
-    public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(5)) throws(DatabaseURL.Invalid) {
+    public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10)) throws(DatabaseURL.Invalid) {
         self.url = url
         self.logger = logger
         self.connectionWait = connectionWait
