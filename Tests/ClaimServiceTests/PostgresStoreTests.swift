@@ -144,19 +144,27 @@ import Testing
                                            connectionWait: .seconds(2))
         let h = try Harness(clock: ManualClock()) { $0.store = store }
         let id = newDeviceId()
+        // Up and answering first: on a loaded machine the first connection may take longer than the wait.
+        var up = false
+        for _ in 0..<30 where !up {
+            up = if case .success = await h.call(.registerDevice(deviceId: id), as: bridgeA, body: "{}") { true } else { false }
+        }
+        try #require(up)
         try await h.press(id)
         try await postgres.stop()
         let started = ContinuousClock.now
         let message = await h.fails(.ingestDeviceEvent(deviceId: id), as: bridgeA,
                                     body: #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(h.clock.iso)"}"#,
                                     "InternalFailureException", 500)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The wait (2 s), and the direct connection that finds out why, with room for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(15))
         #expect(message.contains("cannot be reached") && message.contains("127.0.0.1:\(postgres.port)/"), "\(message)")
         #expect(!message.contains(postgres.password))
         try await postgres.start()
         // Back: the pool connects again on its own; the first calls may still find it reconnecting.
         var answered = false
-        for _ in 0..<40 where !answered {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !answered, ContinuousClock.now < deadline {
             if case .success = await h.call(.ingestDeviceEvent(deviceId: id), as: bridgeA,
                                             body: #"{"eventId":"\#(UUID().uuidString)","clickType":"SINGLE","reportedTime":"\#(h.clock.iso)"}"#) {
                 answered = true
@@ -178,7 +186,8 @@ import Testing
         await h.fails(.registerDevice(deviceId: id), as: bridgeA, body: #"{"type":"button"}"#, "InternalFailureException", 500)
         try await postgres.start()
         var registered = false
-        for _ in 0..<40 where !registered {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !registered, ContinuousClock.now < deadline {
             if case .success = await h.call(.registerDevice(deviceId: id), as: bridgeA, body: #"{"type":"button"}"#) {
                 registered = true
             } else {

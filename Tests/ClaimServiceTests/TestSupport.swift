@@ -1,5 +1,6 @@
 import ClaimStorePostgres
 import Foundation
+import GRDB
 import Logging
 import OneClick
 import Synchronization
@@ -41,6 +42,8 @@ struct Harness {
     let core: ClaimServiceCore
     let clock: ManualClock
     let directory: String
+    /// The PostgreSQL database, when the store is one (`make`).
+    var databaseURL: String?
 
     init(clock: ManualClock = ManualClock(), directory: String = temporaryDirectory(),
          configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) throws {
@@ -165,12 +168,40 @@ extension Harness {
             return try Harness(clock: clock, directory: directory, configure: configure)
         case .postgres:
             let url = if let databaseURL { databaseURL } else { try await ThrowawayPostgres.shared().newDatabase() }
-            let store = try PostgresClaimStore(url: DatabaseURL(parsing: url), logger: Logger(label: "clickbridge.postgres"))
-            return try Harness(clock: clock, directory: directory) { config in
+            // A generous wait: with the whole suite running on two cores a new connection can take
+            // seconds, and these tests are about the rules, not outages (PostgresStoreTests).
+            let store = try PostgresClaimStore(url: DatabaseURL(parsing: url), logger: Logger(label: "clickbridge.postgres"),
+                                               connectionWait: .seconds(60))
+            var harness = try Harness(clock: clock, directory: directory) { config in
                 config.store = store
                 configure(&config)
             }
+            harness.databaseURL = url
+            return harness
         }
+    }
+
+    /// Every stored event as "eventId deviceId clickType", in the order stored, read from outside
+    /// the service's calls.
+    func storedEvents() async throws -> [String] {
+        try await stored(sqlite: "SELECT eventId || ' ' || deviceId || ' ' || clickType FROM event ORDER BY seq",
+                         postgres: "SELECT event_id || ' ' || device_id || ' ' || click_type FROM event ORDER BY seq")
+    }
+
+    /// The signatures kept for replay protection.
+    func storedSignatures() async throws -> [String] {
+        try await stored(sqlite: "SELECT signature FROM used_signature ORDER BY signature",
+                         postgres: "SELECT signature FROM used_signature ORDER BY signature")
+    }
+
+    /// One text column of a query, in the dialect of the harness's store.
+    private func stored(sqlite: String, postgres: String) async throws -> [String] {
+        if let databaseURL {
+            let name = String(databaseURL.split(separator: "/").last!.prefix { $0 != "?" })
+            let text = try await ThrowawayPostgres.shared().psql(postgres, database: name)
+            return text.isEmpty ? [] : text.split(separator: "\n").map(String.init)
+        }
+        return try await core.sqlite.read { db in try String.fetchAll(db, sql: sqlite) }
     }
 
     /// The PostgreSQL store, for tests of what only it does.
