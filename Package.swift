@@ -81,7 +81,7 @@ let serviceTargets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
     .executableTarget(name: "clickbridge", dependencies: [
-        "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
+        "Bridge", "ClaimService", "ClaimStorePostgres", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),

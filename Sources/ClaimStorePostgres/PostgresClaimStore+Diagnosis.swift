@@ -25,6 +25,7 @@ extension PostgresClaimStore {
             why = error
         }
         diagnosis.withLock { $0 = (ContinuousClock.now, why) }
+        logger.warning("\(Self.describe(why, at: url, waited: connectionWait).message)")
         return why
     }
 }

@@ -55,7 +55,11 @@ public final class PostgresClaimStore: Sendable {
         // What the server tells each session: the service's name in pg_stat_activity, and durable
         // commits whatever the database's default.
         configuration.options.additionalStartupParameters = [("application_name", "clickbridge"), ("synchronous_commit", "on")]
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool reports every failed connection attempt at info, several a second while the
+        // database is down; the store says it once per diagnosis instead (`whyUnreachable`).
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let client = self.client
         runner = Mutex(Task { await client.run() })
     }
