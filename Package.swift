@@ -62,6 +62,13 @@ let serviceTargets: [Target] = [
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ]),
+    // A fleet's claim service on PostgreSQL: the one target that links postgres-nio, so a single
+    // Pi's service and the button layer never depend on it.
+    .target(name: "ClaimStorePostgres", dependencies: [
+        "ClaimService", "OneClick",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+    ]),
     // libmosquitto's header and a dlopen shim: MQTT loads the library only when configured.
     .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
     .target(name: "Bridge", dependencies: [
@@ -77,7 +84,7 @@ let serviceTargets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
     .executableTarget(name: "clickbridge", dependencies: [
-        "Bridge", "ClaimService", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
+        "Bridge", "ClaimService", "ClaimStorePostgres", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
@@ -92,8 +99,9 @@ let serviceTargets: [Target] = [
     .target(name: "CTestSupport", dependencies: ["TestSupport"], path: "Tests/CTestSupport"),
     // OneClickTests also runs the client against a real ClaimServer on loopback.
     .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService", "CTestSupport"], exclude: ["Fixtures"]),
+    // Every store and claim-rule test runs against both backends (SQLite and PostgreSQL).
     .testTarget(name: "ClaimServiceTests", dependencies: [
-        "ClaimService", "OneClick", "CTestSupport",
+        "ClaimService", "ClaimStorePostgres", "OneClick", "CTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
     .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime", "CTestSupport"]),
@@ -127,6 +135,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: coreOnly ? coreTargets : coreTargets + serviceTargets
 )

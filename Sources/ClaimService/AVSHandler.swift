@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OneClick
 
 /// Alexa for Business RegisterAVSDevice. When each modeled error happens:
@@ -32,31 +31,8 @@ extension ClaimServiceCore {
         let limit = configuration.avsDevicesPerAccount
         let newArn = "arn:aws:a4b:\(input.caller.region):\(account):device/" + UUID.random().lowercasedString.replacingOccurrences(of: "-", with: "")
         let tags = String(decoding: JSONWire.encode(request.Tags ?? []), as: UTF8.self)
-        let arn: String = try await store.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM avs_device WHERE accountId = ? AND deviceKey = ?",
-                                          arguments: [account, deviceKey]) {
-                let product: String = row["productId"]
-                if product != request.ProductId {
-                    throw ServiceError(.invalidDevice, "serial number \(request.DeviceSerialNumber ?? "") is already registered to product \(product): use that ProductId or another serial")
-                }
-                try db.execute(sql: """
-                    UPDATE avs_device SET clientId = ?, userCode = ?, amazonId = ?, roomArn = ?, tags = ?
-                    WHERE accountId = ? AND deviceKey = ?
-                    """, arguments: [request.ClientId, request.UserCode, request.AmazonId, request.RoomArn, tags, account, deviceKey])
-                return row["deviceArn"]
-            }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM avs_device WHERE accountId = ?", arguments: [account]) ?? 0
-            guard count < limit else {
-                throw ServiceError(.limitExceeded, "the account already has \(count) AVS devices, the limit: remove one before registering another")
-            }
-            try db.execute(sql: """
-                INSERT INTO avs_device (accountId, deviceKey, deviceArn, clientId, userCode, productId, serialNumber,
-                                        amazonId, roomArn, tags, registeredAt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [account, deviceKey, newArn, request.ClientId, request.UserCode, request.ProductId,
-                                 request.DeviceSerialNumber, request.AmazonId, request.RoomArn, tags, input.now])
-            return newArn
-        }
+        let arn = try await store.registerAVSDevice(account: account, deviceKey: deviceKey, request: request, tags: tags,
+                                                    newArn: newArn, limit: limit, now: input.now)
         return .ok(RegisterAVSDeviceResponse(deviceArn: arn))
     }
 }

@@ -17,7 +17,7 @@ final class CallbackDeliverer: Sendable {
         var retryAt: [String: ContinuousClock.Instant] = [:]
     }
 
-    let store: Store
+    let store: any ClaimStore
     let policy: CallbackPolicy
     private let logger: Logger
     private let now: @Sendable () -> Int64
@@ -26,7 +26,7 @@ final class CallbackDeliverer: Sendable {
     private let scheduling = Mutex(Scheduling())
     private let observers = Mutex<[UUID: AsyncStream<CallbackReport>.Continuation]>([:])
 
-    init(store: Store, policy: CallbackPolicy, target: CallbackTargetCheck, logger: Logger, now: @escaping @Sendable () -> Int64) {
+    init(store: any ClaimStore, policy: CallbackPolicy, target: CallbackTargetCheck, logger: Logger, now: @escaping @Sendable () -> Int64) {
         self.store = store
         self.policy = policy
         self.logger = logger

@@ -3,37 +3,49 @@ import OneClick
 /// The claim state machine (ARCHITECTURE.md, "Claim rules") as pure decisions over stored state. The store gathers
 /// the facts inside one write transaction, asks these functions, and applies the answer; so every
 /// transition is atomic and the rules are testable without HTTP or SQLite.
-enum ClaimRules {
+package enum ClaimRules {
     /// The facts a FinalizeDeviceClaim decision needs.
-    struct FinalizeFacts: Sendable {
+    package struct FinalizeFacts: Sendable {
         /// The caller's initiation on this device (µs), if any.
-        var initiatedAt: Int64?
+        package var initiatedAt: Int64?
         /// Whether an event from an enabled device was received after that initiation with a
         /// `reportedTime` no earlier than `tolerance` before it.
-        var pressSinceInitiation: Bool
+        package var pressSinceInitiation: Bool
+
+        package init(initiatedAt: Int64?, pressSinceInitiation: Bool) {
+            self.initiatedAt = initiatedAt
+            self.pressSinceInitiation = pressSinceInitiation
+        }
     }
 
-    enum FinalizeDecision: Equatable, Sendable {
+    package enum FinalizeDecision: Equatable, Sendable {
         /// The caller already owns it: answer CLAIMED, change nothing but tags.
         case alreadyOwned
         /// Make the caller owner; its claim began at `beganAt`.
         case claim(beganAt: Int64)
     }
 
-    struct Timing: Sendable {
+    package struct Timing: Sendable {
         /// How long an initiation stays valid (10 minutes by default).
-        var claimExpiry: Int64
+        package var claimExpiry: Int64
         /// How far before the initiation a press's `reportedTime` may be (30 s by default).
-        var reportedTimeTolerance: Int64
+        package var reportedTimeTolerance: Int64
     }
 
     /// Only the owner sees a device; every other account gets the same 404 as for an unknown id.
-    static func requireOwner(_ device: DeviceRecord?, deviceId: String, account: String) throws(ServiceError) -> DeviceRecord {
+    package static func requireOwner(_ device: DeviceRecord?, deviceId: String, account: String) throws(ServiceError) -> DeviceRecord {
         guard let device, device.ownerAccount == account else { throw .noSuchDevice(deviceId) }
         return device
     }
 
-    static func initiate(_ device: DeviceRecord?, deviceId: String, account: String) throws(ServiceError) {
+    /// Device-side calls are the registering principal's alone, whoever owns the device.
+    package static func requireBound(_ device: DeviceRecord, _ caller: Caller) throws(ServiceError) {
+        guard device.boundPrincipal == caller.principal, device.boundAccount == caller.accountId else {
+            throw ServiceError.forbidden("device \(device.deviceId) is bound to the principal that registered it; sign device-side calls with that principal's credentials")
+        }
+    }
+
+    package static func initiate(_ device: DeviceRecord?, deviceId: String, account: String) throws(ServiceError) {
         guard let device else { throw .notFound("device \(deviceId) not found: register it first (a bridge registers its devices when it starts)") }
         if let owner = device.ownerAccount {
             if owner == account {
@@ -43,7 +55,7 @@ enum ClaimRules {
         }
     }
 
-    static func finalize(
+    package static func finalize(
         _ device: DeviceRecord?, deviceId: String, account: String, facts: FinalizeFacts, now: Int64, timing: Timing
     ) throws(ServiceError) -> FinalizeDecision {
         guard let device else { throw .notFound("device \(deviceId) not found: register it first (a bridge registers its devices when it starts)") }
@@ -64,13 +76,13 @@ enum ClaimRules {
         return .claim(beganAt: initiatedAt)
     }
 
-    static func unclaim(_ device: DeviceRecord?, deviceId: String, account: String) throws(ServiceError) {
+    package static func unclaim(_ device: DeviceRecord?, deviceId: String, account: String) throws(ServiceError) {
         _ = try requireOwner(device, deviceId: deviceId, account: account)
     }
 
     /// ClaimDevicesByClaimCode over every device registered with the code: the ids to claim now.
     /// All or nothing: a device claimed by another account forbids the whole call.
-    static func claimByCode(_ code: String, devices: [DeviceRecord], account: String) throws(ServiceError) -> [String] {
+    package static func claimByCode(_ code: String, devices: [DeviceRecord], account: String) throws(ServiceError) -> [String] {
         guard ClaimCode.isValid(code) else {
             throw .invalidRequest("'\(code)' is not a claim code: it is C- followed by 10 to 38 letters or digits")
         }

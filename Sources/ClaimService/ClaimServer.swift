@@ -33,10 +33,6 @@ public struct ClaimServer: Service {
     }
 
     public func run() async throws {
-        // Retention runs at start, then on ingest at most hourly: no timer.
-        if let cutoff = core.retention.cutoffIfDue(now: core.configuration.now()) {
-            _ = try? await core.store.pruneEvents(receivedBefore: cutoff)
-        }
         let responder = ClaimServiceResponder(core: core)
         let logger = self.logger
         let onListening = self.onListening
@@ -62,7 +58,13 @@ public struct ClaimServer: Service {
         // Click callbacks are delivered beside the server and stop with it; what is pending then
         // stays queued in the store for the next start.
         let callbacks = core.callbacks
+        let core = self.core
         try await withThrowingDiscardingTaskGroup { group in
+            // Retention runs at start, then on ingest at most hourly: no timer. Beside the server,
+            // so that a fleet's database being down does not hold up listening.
+            if let cutoff = core.retention.cutoffIfDue(now: core.configuration.now()) {
+                group.addTask { _ = try? await core.store.pruneEvents(receivedBefore: cutoff) }
+            }
             group.addTask { await callbacks.run() }
             do {
                 try await server.run()

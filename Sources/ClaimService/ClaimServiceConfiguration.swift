@@ -4,6 +4,9 @@ import OneClick
 public struct ClaimServiceConfiguration: Sendable {
     /// The directory holding the SQLite file.
     public var stateDirectory: String
+    /// A store opened by the caller (a fleet's shared database); nil: the SQLite file in
+    /// `stateDirectory`.
+    package var store: (any ClaimStore)?
     /// The listen address; port 0 picks a free port (the bound one is returned on start).
     public var host: String
     public var port: Int
@@ -62,6 +65,7 @@ public struct ClaimServiceConfiguration: Sendable {
         now: @escaping @Sendable () -> Int64 = { WireTimestamp.now().microseconds }
     ) {
         self.stateDirectory = stateDirectory
+        self.store = nil
         self.host = host
         self.port = port
         self.authenticator = authenticator

@@ -5,7 +5,7 @@ import OneClick
 /// input, call the store (one transaction each) and build the model's response shapes.
 final class ClaimServiceCore: Sendable {
     let configuration: ClaimServiceConfiguration
-    let store: Store
+    let store: any ClaimStore
     /// Replay protection: the signatures state-changing requests spent (kept by the store).
     let signatures: any UsedSignatures
     let retention: EventRetention
@@ -15,8 +15,21 @@ final class ClaimServiceCore: Sendable {
 
     init(configuration: ClaimServiceConfiguration, logger: Logger = Logger(label: "clickbridge.service")) throws {
         self.configuration = configuration
+        let store = try configuration.store ?? Self.openSQLite(configuration, logger: logger)
+        self.store = store
+        self.signatures = store
+        self.retention = EventRetention(retention: configuration.eventRetention)
+        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy,
+                                           target: configuration.callbackTargetCheck ?? CallbackTargetCheck(allowPrivate: configuration.allowPrivateCallbacks),
+                                           logger: logger, now: configuration.now)
+    }
+
+    /// The SQLite file in the state directory, opened (and migrated), with what its WAL recovery
+    /// found logged.
+    private static func openSQLite(_ configuration: ClaimServiceConfiguration, logger: Logger) throws -> Store {
+        let store: Store
         do {
-            self.store = try Store(directory: configuration.stateDirectory)
+            store = try Store(directory: configuration.stateDirectory)
         } catch let problem as FileProblem {
             throw ClaimServerError.cannotOpenStore("\(problem.path): it \(problem.reason)")
         } catch {
@@ -30,11 +43,7 @@ final class ClaimServiceCore: Sendable {
         } else if let dropped = recovery.droppedButCheckpointed {
             logger.warning("the write-ahead log was damaged, but what SQLite dropped had already reached the database: nothing was lost (\(dropped)).\(saved)")
         }
-        self.signatures = store
-        self.retention = EventRetention(retention: configuration.eventRetention)
-        self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy,
-                                           target: configuration.callbackTargetCheck ?? CallbackTargetCheck(allowPrivate: configuration.allowPrivateCallbacks),
-                                           logger: logger, now: configuration.now)
+        return store
     }
 
     /// Spends the signature of a state-changing request: its first use, or a repeat within

@@ -34,19 +34,19 @@ public struct ServiceError: Error, Sendable, Equatable, CustomStringConvertible 
 
     static func invalidRequest(_ m: String) -> Self { .init(.invalidRequest, m) }
     static func notFound(_ m: String) -> Self { .init(.resourceNotFound, m) }
-    static func conflict(_ m: String) -> Self { .init(.resourceConflict, m) }
+    package static func conflict(_ m: String) -> Self { .init(.resourceConflict, m) }
     static func precondition(_ reason: ClaimRefusalReason, _ m: String) -> Self {
         var error = Self(.preconditionFailed, m)
         error.reason = reason.rawValue
         return error
     }
-    static func forbidden(_ m: String) -> Self { .init(.forbidden, m) }
+    package static func forbidden(_ m: String) -> Self { .init(.forbidden, m) }
     static func range(_ m: String) -> Self { .init(.rangeNotSatisfiable, m) }
     static func validation(_ m: String) -> Self { .init(CommonErrorCode.validation, m) }
 
     /// The answer for a device the caller may not see: the same whether it does not exist or
     /// belongs to someone else, so an account learns nothing about other accounts' devices.
-    static func noSuchDevice(_ deviceId: String) -> Self {
+    package static func noSuchDevice(_ deviceId: String) -> Self {
         .notFound("device \(deviceId) not found: it does not exist or is not claimed by your account")
     }
 }

@@ -10,21 +10,11 @@ extension Store {
     static func queueCallback(
         _ db: Database, device: DeviceRecord, event: IncomingEvent, eventSeq: Int64, remainingLife: Double?, now: Int64
     ) throws -> Bool {
-        // A disabled device's events fire no callbacks (ARCHITECTURE.md, "Claim rules"); nor does an unowned device's.
-        guard device.ownerAccount != nil, device.enabled, let url = callbackURL(device.onClickCallback) else { return false }
-        let payload = ClickEventPayload(
-            deviceId: device.deviceId, clickType: event.clickType,
-            reportedTime: WireTimestamp(microseconds: event.reportedTime).formatted,
-            remainingLife: remainingLife, attributes: device.attributes, type: device.type)
+        guard let due = CallbackDelivery.due(device: device, event: event, remainingLife: remainingLife) else { return false }
         try db.cachedStatement(sql: """
             INSERT INTO callback_delivery (eventId, eventSeq, deviceId, url, body, createdAt) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [event.eventId, eventSeq, device.deviceId, url, Data(payload.jsonBytes()), now])
+            """).execute(arguments: [event.eventId, eventSeq, device.deviceId, due.url, Data(due.body), now])
         return true
-    }
-
-    /// The URL of a stored `{"url":…}` callback; nil for none, or for an `awsLambdaArn` (no Lambda here).
-    static func callbackURL(_ stored: String?) -> String? {
-        decodeMap(stored)["url"]
     }
 
     /// Devices with a pending delivery, in the order their oldest one was queued.
@@ -45,9 +35,8 @@ extension Store {
         }
     }
 
-    /// The delivery of event `eventId` of `deviceId`. Event ids are unique per device only: without
-    /// a device, the first delivery found with that id.
-    func callbackDelivery(eventId: String, deviceId: String? = nil) async throws(ServiceError) -> CallbackDelivery? {
+    /// Event ids are unique per device only: without a device, the first delivery found with that id.
+    func callbackDelivery(eventId: String, deviceId: String?) async throws(ServiceError) -> CallbackDelivery? {
         try await read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM callback_delivery WHERE eventId = ? AND deviceId = IFNULL(?, deviceId)"),
                              arguments: [eventId, deviceId]).map(Store.callbackDelivery)

@@ -2,19 +2,24 @@ import GRDB
 import OneClick
 
 /// A validated device event as the device side sends it.
-struct IncomingEvent: Sendable, Equatable {
-    var eventId: String
-    var clickType: String
+package struct IncomingEvent: Sendable, Equatable {
+    package var eventId: String
+    package var clickType: String
     /// µs since the epoch.
-    var reportedTime: Int64
-    var remainingLife: Double?
+    package var reportedTime: Int64
+    package var remainingLife: Double?
 }
 
-struct IngestOutcome: Sendable, Equatable {
+package struct IngestOutcome: Sendable, Equatable {
     /// The event was already stored (a resend): nothing was written.
-    var duplicate: Bool
+    package var duplicate: Bool
     /// A click callback was queued: the deliverer has work.
-    var callbackQueued: Bool
+    package var callbackQueued: Bool
+
+    package init(duplicate: Bool, callbackQueued: Bool) {
+        self.duplicate = duplicate
+        self.callbackQueued = callbackQueued
+    }
 }
 
 /// The device side: registration and event ingest, bound to the registering principal.
@@ -115,9 +120,7 @@ extension Store {
     }
 
     static func requireBound(_ device: DeviceRecord, _ caller: Caller) throws(ServiceError) {
-        guard device.boundPrincipal == caller.principal, device.boundAccount == caller.accountId else {
-            throw ServiceError.forbidden("device \(device.deviceId) is bound to the principal that registered it; sign device-side calls with that principal's credentials")
-        }
+        try ClaimRules.requireBound(device, caller)
     }
 
     static func insertDevice(

@@ -1,11 +1,18 @@
 import GRDB
 
 /// A stored event as the owner's listing needs it.
-struct EventRow: Sendable, Equatable {
-    var seq: Int64
-    var clickType: String
-    var reportedTime: Int64
-    var remainingLife: Double
+package struct EventRow: Sendable, Equatable {
+    package var seq: Int64
+    package var clickType: String
+    package var reportedTime: Int64
+    package var remainingLife: Double
+
+    package init(seq: Int64, clickType: String, reportedTime: Int64, remainingLife: Double) {
+        self.seq = seq
+        self.clickType = clickType
+        self.reportedTime = reportedTime
+        self.remainingLife = remainingLife
+    }
 }
 
 /// Calls of the device's owner: descriptions, listings, state, tags and callbacks. Every one
@@ -96,11 +103,6 @@ extension Store {
         }
     }
 
-    enum CallbackKind: String, Sendable {
-        case onClick = "onClickCallback"
-        case healthMonitor = "healthMonitorCallback"
-    }
-
     func setCallback(_ kind: CallbackKind, deviceId: String, account: String, callbackJSON: String) async throws(ServiceError) {
         try await write { db in
             _ = try ClaimRules.requireOwner(try Store.device(db, deviceId), deviceId: deviceId, account: account)
@@ -109,7 +111,12 @@ extension Store {
     }
 }
 
-struct DeviceWithTags: Sendable {
-    var device: DeviceRecord
-    var tags: [String: String]
+package struct DeviceWithTags: Sendable {
+    package var device: DeviceRecord
+    package var tags: [String: String]
+
+    package init(device: DeviceRecord, tags: [String: String]) {
+        self.device = device
+        self.tags = tags
+    }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 /// What a request's signature says about the request, given the signatures already spent.
-enum SignatureUse: Sendable, Equatable {
+package enum SignatureUse: Sendable, Equatable {
     /// Never seen, or forgotten because it no longer verifies: the request runs.
     case first
     /// Seen, but within the grace after its first use (µs since the epoch): the request runs.
@@ -14,13 +14,13 @@ enum SignatureUse: Sendable, Equatable {
 /// captured request cannot be run again (ARCHITECTURE.md, "Security and durability"). The SQLite
 /// store keeps them in `used_signature`; another store (a fleet's PostgreSQL) implements this one
 /// call, atomic and durable before it returns.
-protocol UsedSignatures: Sendable {
+package protocol UsedSignatures: Sendable {
     /// Records the first use of `signature`, or says when it was first used and whether `now` is
     /// still within `grace` of that. Forgets the signatures that no longer verify.
     func use(_ signature: VerifiedSignature, now: Int64, grace: Int64) async throws(ServiceError) -> SignatureUse
 }
 
-extension Store: UsedSignatures {
+extension Store {
     func use(_ signature: VerifiedSignature, now: Int64, grace: Int64) async throws(ServiceError) -> SignatureUse {
         try await write { db in
             // Pruned as they expire: from then on the verifier refuses their X-Amz-Date anyway.

@@ -4,8 +4,9 @@ import OneClick
 
 /// The service's state: one SQLite file in the state directory, in WAL mode, with
 /// `synchronous=FULL` on every connection so that a committed answer survives power loss.
-/// Every state transition is one write transaction; SQLite serialises them.
-final class Store: Sendable {
+/// Every state transition is one write transaction; SQLite serialises them. The SQLite backend of
+/// `ClaimStore`.
+final class Store: ClaimStore {
     let pool: DatabasePool
     /// Where `read` and `readOneStatement` run; writes go to `pool`'s writer.
     private let readers: StoreReaders
@@ -168,15 +169,10 @@ final class Store: Sendable {
     }
 
     static func encodeMap(_ map: [String: String]) -> String {
-        JSONWire.encodeString(map)
+        StoredMap.encode(map)
     }
 
     static func decodeMap(_ text: String?) -> [String: String] {
-        // Most devices have no attributes: JSONDecoder takes 11,000 instructions to read "{}".
-        if text == "{}" { return [:] }
-        guard let text, let data = text.data(using: .utf8),
-              let map = try? JSONDecoder().decode([String: String].self, from: data)
-        else { return [:] }
-        return map
+        StoredMap.decode(text)
     }
 }

@@ -1,6 +1,6 @@
 /// The tag limits AWS documents for IoT 1-Click: at most 50 per resource, keys of 1–128 and values
 /// of 0–256 characters, and the `aws:` prefix reserved.
-enum TagRules {
+package enum TagRules {
     static let maxTags = 50
 
     static func validate(_ tags: [String: String]) throws(ServiceError) {
@@ -22,7 +22,7 @@ enum TagRules {
     }
 
     /// The tags after merging `new` into `existing`, within the limit.
-    static func merged(_ existing: [String: String], with new: [String: String]) throws(ServiceError) -> [String: String] {
+    package static func merged(_ existing: [String: String], with new: [String: String]) throws(ServiceError) -> [String: String] {
         let result = existing.merging(new) { _, n in n }
         guard result.count <= maxTags else {
             throw .invalidRequest("a device can have at most \(maxTags) tags; this would give it \(result.count): remove some first (UntagResource)")

@@ -1,6 +1,8 @@
 import ArgumentParser
 import ClaimService
+import ClaimStorePostgres
 import Foundation
+import Logging
 import OneClick
 
 struct Serve: AsyncParsableCommand {
@@ -12,6 +14,12 @@ struct Serve: AsyncParsableCommand {
             profile per principal with aws_account_id). Without --credentials, the state dir's \
             `credentials` is used, and created (profiles `bridge` and `owner` of one random account) \
             if it does not exist. Stops cleanly on SIGTERM or SIGINT.
+
+            With --database (or CLICKBRIDGE_DATABASE_URL) the service keeps its state in \
+            PostgreSQL instead of SQLite in the state dir, so several instances can serve one \
+            fleet: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require|verify-full&sslrootcert=FILE] \
+            (without sslmode, verify-full). It starts whether or not the database is up; until \
+            it is, requests get 500 InternalFailureException.
             """
     )
 
@@ -20,6 +28,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Directory for the service's SQLite state (default: the clickbridge state directory).")
     var stateDir: String?
+
+    @Option(help: ArgumentHelp("PostgreSQL for the service's state, shared by a fleet's instances (default: SQLite in the state dir; CLICKBRIDGE_DATABASE_URL when set).",
+                               valueName: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]"))
+    var database: String?
 
     @Option(help: "Credentials file (AWS shared-credentials INI with aws_account_id per profile).")
     var credentials: String?
@@ -63,6 +75,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(flag) must be longer than 0 (e.g. 10s)")
         }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        let databaseURL = try Self.databaseURL(option: database, environment: ProcessInfo.processInfo.environment)
         // Every refusal comes before anything is written: no state dir, no credentials.
         if allowUnsigned, !ClaimServer.isLoopback(address.host) {
             throw ServeFailure(ClaimServerError.unsignedOnNonLoopback(address.host).description)
@@ -90,7 +103,7 @@ struct Serve: AsyncParsableCommand {
             allowPrivateCallbacks: allowPrivateCallbacks,
             connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
                                                bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections))
-        let config: ClaimServiceConfiguration
+        var config: ClaimServiceConfiguration
         do {
             config = try settings.configuration()
         } catch {
@@ -99,14 +112,44 @@ struct Serve: AsyncParsableCommand {
                 : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
             throw ServeFailure("credentials \(error); \(advice)")
         }
+        var postgres: PostgresClaimStore?
+        if let databaseURL {
+            // The pool connects when a request needs it: the database may be down at start.
+            do throws(DatabaseURL.Invalid) {
+                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"))
+            } catch {
+                throw ServeFailure("--database: \(error)")
+            }
+            config.store = postgres
+        }
+        defer { postgres?.close() }
+        let where_ = databaseURL.map { "database \($0)" } ?? "state \(stateDir)"
         let server = try ClaimServer(configuration: config) { bound in
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
-            Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (state \(stateDir), credentials \(credentialsPath))")
+            Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (\(where_), credentials \(credentialsPath))")
         }
         do {
             try await server.runUntilTerminated()
         } catch let error as ClaimServerError where error.isAddressInUse {
             throw ServeFailure("\(listen) is already in use: stop the process listening there or choose another --listen port")
+        }
+    }
+
+    /// --database, else CLICKBRIDGE_DATABASE_URL; nil for neither (SQLite). A bad URL is refused
+    /// before anything is written, saying which of the two it came from.
+    static func databaseURL(option: String?, environment: [String: String]) throws -> DatabaseURL? {
+        let (text, source): (String, String)
+        if let option {
+            (text, source) = (option, "--database")
+        } else if let variable = environment["CLICKBRIDGE_DATABASE_URL"], !variable.isEmpty {
+            (text, source) = (variable, "CLICKBRIDGE_DATABASE_URL")
+        } else {
+            return nil
+        }
+        do throws(DatabaseURL.Invalid) {
+            return try DatabaseURL(parsing: text)
+        } catch {
+            throw ServeFailure("\(source): \(error)")
         }
     }
 }

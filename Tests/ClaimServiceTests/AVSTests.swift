@@ -17,8 +17,8 @@ import Testing
         return String(decoding: try! JSONSerialization.data(withJSONObject: base), as: UTF8.self)
     }
 
-    @Test func registersAndRepeatsIdempotently() async throws {
-        let h = try Harness { $0.rooms = [Self.room] }
+    @Test(arguments: Backend.all) func registersAndRepeatsIdempotently(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend) { $0.rooms = [Self.room] }
         let first = try await h.ok(.registerAVSDevice, as: ownerA, body: body(["RoomArn": Self.room, "Tags": [["Key": "k", "Value": "v"]]]), RegisterAVSDeviceResponse.self)
         let arn = try #require(first.DeviceArn)
         #expect(arn.hasPrefix("arn:aws:a4b:us-east-1:111122223333:device/"))
@@ -31,8 +31,8 @@ import Testing
         #expect(try await h.ok(.registerAVSDevice, as: ownerA, body: body(["DeviceSerialNumber": nil]), RegisterAVSDeviceResponse.self).DeviceArn != nil)
     }
 
-    @Test func modeledErrors() async throws {
-        let h = try Harness { $0.rooms = [Self.room]; $0.avsDevicesPerAccount = 2 }
+    @Test(arguments: Backend.all) func modeledErrors(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend) { $0.rooms = [Self.room]; $0.avsDevicesPerAccount = 2 }
         await h.fails(.registerAVSDevice, as: ownerA, body: body(["RoomArn": "arn:aws:a4b:us-east-1:111122223333:room/attic"]), "NotFoundException", 400)
         _ = try await h.ok(.registerAVSDevice, as: ownerA, body: body(), RegisterAVSDeviceResponse.self)
         await h.fails(.registerAVSDevice, as: ownerA, body: body(["ProductId": "another_product"]), "InvalidDeviceException", 400)

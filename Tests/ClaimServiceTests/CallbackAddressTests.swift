@@ -101,9 +101,9 @@ struct CallbackAddressTests {
         #expect(got.deviceMethodResponse == "{}")
     }
 
-    @Test("a public address or a host name is accepted when set")
-    func acceptedWhenSet() async throws {
-        let h = try Harness()
+    @Test("a public address or a host name is accepted when set", arguments: Backend.all)
+    func acceptedWhenSet(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)
@@ -112,9 +112,9 @@ struct CallbackAddressTests {
         }
     }
 
-    @Test("with allowPrivateCallbacks, loopback and private addresses are accepted when set")
-    func allowedWhenSet() async throws {
-        let h = try Harness { $0.allowPrivateCallbacks = true }
+    @Test("with allowPrivateCallbacks, loopback and private addresses are accepted when set", arguments: Backend.all)
+    func allowedWhenSet(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend) { $0.allowPrivateCallbacks = true }
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)
@@ -125,12 +125,12 @@ struct CallbackAddressTests {
 
     // MARK: delivery time
 
-    @Test("a host name that resolves to loopback (localhost) is refused at delivery: dead at once with the reason, nothing sent")
-    func nameRefusedAtDelivery() async throws {
+    @Test("a host name that resolves to loopback (localhost) is refused at delivery: dead at once with the reason, nothing sent", arguments: Backend.all)
+    func nameRefusedAtDelivery(_ backend: Backend) async throws {
         let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start().replacingOccurrences(of: "127.0.0.1", with: "localhost")
         defer { receiver.stop() }
-        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url, allowPrivate: false)
+        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url, backend: backend, allowPrivate: false)
         let delivery = h.startDeliverer()
         defer { delivery.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
@@ -154,12 +154,12 @@ struct CallbackAddressTests {
         #expect(receiver.deliveries.isEmpty)
     }
 
-    @Test("with allowPrivateCallbacks, the same name is delivered")
-    func nameAllowedAtDelivery() async throws {
+    @Test("with allowPrivateCallbacks, the same name is delivered", arguments: Backend.all)
+    func nameAllowedAtDelivery(_ backend: Backend) async throws {
         let receiver = HTTPReceiver(path: "/callback")
         let url = try await receiver.start().replacingOccurrences(of: "127.0.0.1", with: "localhost")
         defer { receiver.stop() }
-        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url)
+        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url, backend: backend)
         let delivery = h.startDeliverer()
         defer { delivery.stop() }
         let eventId = UUID().uuidString
@@ -194,13 +194,13 @@ struct CallbackAddressTests {
         #expect(receiver.deliveries.isEmpty)
     }
 
-    @Test("a redirect is not followed, even to an allowed address: the delivery is dead with the 302")
-    func redirectRefused() async throws {
+    @Test("a redirect is not followed, even to an allowed address: the delivery is dead with the 302", arguments: Backend.all)
+    func redirectRefused(_ backend: Backend) async throws {
         let (target, targetURL) = try await HTTPReceiver.started(path: "/callback")
         defer { target.stop() }
         let (redirecting, url) = try await HTTPReceiver.started(path: "/callback", answers: [.redirect(targetURL)])
         defer { redirecting.stop() }
-        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url)
+        let (h, id) = try await CallbackDeliveryTests.claimedWithCallback(url, backend: backend)
         let delivery = h.startDeliverer()
         defer { delivery.stop() }
         let eventId = UUID().uuidString
@@ -210,8 +210,8 @@ struct CallbackAddressTests {
         #expect(target.deliveries.isEmpty)
     }
 
-    @Test("the request goes to the address that was checked: the name is looked up once per attempt, never again by the HTTP client")
-    func deliveryPinnedToCheckedAddress() async throws {
+    @Test("the request goes to the address that was checked: the name is looked up once per attempt, never again by the HTTP client", arguments: Backend.all)
+    func deliveryPinnedToCheckedAddress(_ backend: Backend) async throws {
         let receiver = HTTPReceiver(path: "/callback")
         let port = try #require(URL(string: try await receiver.start())?.port)
         defer { receiver.stop() }
@@ -223,7 +223,7 @@ struct CallbackAddressTests {
             lookups.withLock { $0.append(host) }
             return .success([IPAddress.literal("127.0.0.1")!])
         }, refusal: { _ in nil })
-        let h = try Harness {
+        let h = try await Harness.make(backend) {
             $0.callbackPolicy = CallbackDeliveryTests.quick
             $0.callbackTargetCheck = check
         }

@@ -19,11 +19,11 @@ struct CallbackDeliveryTests {
         config.allowPrivateCallbacks = true
     }
 
-    @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload")
-    func deliversInOrder() async throws {
+    @Test("every event of a claimed device with a callback is delivered once, in order, with the 1-Click payload", arguments: Backend.all)
+    func deliversInOrder(_ backend: Backend) async throws {
         let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
-        let h = try Harness(configure: Self.loopback)
+        let h = try await Harness.make(backend, configure: Self.loopback)
         let id = newDeviceId()
         _ = try await h.ok(.registerDevice(deviceId: id), as: bridgeA,
                            body: #"{"type":"button","attributes":{"room":"hall","floor":"2"}}"#, DeviceRegistrationResponse.self)
@@ -66,9 +66,9 @@ struct CallbackDeliveryTests {
         }
     }
 
-    @Test("remainingLife is left out of the payload of a device that never reported it")
-    func unknownLifeLeftOut() async throws {
-        let h = try Harness(configure: Self.loopback)
+    @Test("remainingLife is left out of the payload of a device that never reported it", arguments: Backend.all)
+    func unknownLifeLeftOut(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend, configure: Self.loopback)
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -82,11 +82,11 @@ struct CallbackDeliveryTests {
         #expect(record.state == .pending)
     }
 
-    @Test("no callback for a disabled device, an unclaimed device, a duplicate event, or a device without one; re-enabled, it fires again")
-    func onlyClaimedEnabledNewEvents() async throws {
+    @Test("no callback for a disabled device, an unclaimed device, a duplicate event, or a device without one; re-enabled, it fires again", arguments: Backend.all)
+    func onlyClaimedEnabledNewEvents(_ backend: Backend) async throws {
         let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
-        let h = try Harness(configure: Self.loopback)
+        let h = try await Harness.make(backend, configure: Self.loopback)
         let id = newDeviceId()
         try await h.register(id)
         // Unclaimed: stored, no callback.
@@ -127,9 +127,9 @@ struct CallbackDeliveryTests {
         #expect(receiver.deliveries.first?.headers["x-clickbridge-event-id"] == enabled)
     }
 
-    @Test("a 503 is retried; after the 200 nothing is sent again, and the record says delivered on attempt 2")
-    func retriedAfter503() async throws {
-        let (receiver, h, id, delivery) = try await Self.delivering(answers: [.status(503)])
+    @Test("a 503 is retried; after the 200 nothing is sent again, and the record says delivered on attempt 2", arguments: Backend.all)
+    func retriedAfter503(_ backend: Backend) async throws {
+        let (receiver, h, id, delivery) = try await Self.delivering(backend, answers: [.status(503)])
         defer { delivery.stop(); receiver.stop() }
         let eventId = UUID().uuidString
         try await h.press(id, eventId: eventId)
@@ -147,9 +147,9 @@ struct CallbackDeliveryTests {
         #expect(record.lastStatus == 200)
     }
 
-    @Test("a 400 is dead at once, and the next event is still delivered")
-    func deadOn400() async throws {
-        let (receiver, h, id, delivery) = try await Self.delivering(answers: [.status(400)])
+    @Test("a 400 is dead at once, and the next event is still delivered", arguments: Backend.all)
+    func deadOn400(_ backend: Backend) async throws {
+        let (receiver, h, id, delivery) = try await Self.delivering(backend, answers: [.status(400)])
         defer { delivery.stop(); receiver.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
@@ -166,11 +166,11 @@ struct CallbackDeliveryTests {
         #expect(receiver.deliveries.count == 2)
     }
 
-    @Test("retries stop at the limit: the delivery is dead, and the next one goes through")
-    func deadAtRetryLimit() async throws {
+    @Test("retries stop at the limit: the delivery is dead, and the next one goes through", arguments: Backend.all)
+    func deadAtRetryLimit(_ backend: Backend) async throws {
         var policy = Self.quick
         policy.retry.maxAttempts = 3
-        let (receiver, h, id, delivery) = try await Self.delivering(answers: [.status(500), .status(429), .status(502)], policy: policy)
+        let (receiver, h, id, delivery) = try await Self.delivering(backend, answers: [.status(500), .status(429), .status(502)], policy: policy)
         defer { delivery.stop(); receiver.stop() }
         let first = UUID().uuidString, second = UUID().uuidString
         try await h.press(id, eventId: first)
@@ -183,13 +183,13 @@ struct CallbackDeliveryTests {
         #expect(try await h.core.store.callbackDelivery(eventId: first)?.state == .dead)
     }
 
-    @Test("a slow callback holds neither ingest nor another device's deliveries")
-    func slowCallbackBlocksNothing() async throws {
+    @Test("a slow callback holds neither ingest nor another device's deliveries", arguments: Backend.all)
+    func slowCallbackBlocksNothing(_ backend: Backend) async throws {
         let (slow, slowURL) = try await HTTPReceiver.started(path: "/callback", answers: [.hold])
         defer { slow.stop() }
         let (fast, fastURL) = try await HTTPReceiver.started(path: "/callback")
         defer { fast.stop() }
-        let h = try Harness(configure: Self.loopback)
+        let h = try await Harness.make(backend, configure: Self.loopback)
         let a = newDeviceId(), b = newDeviceId()
         for (id, url) in [(a, slowURL), (b, fastURL)] {
             try await h.register(id)
@@ -219,8 +219,8 @@ struct CallbackDeliveryTests {
         #expect(slow.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [a1, a2])
     }
 
-    @Test("an unreachable callback (closed port) is acknowledged at ingest, retried, then dead")
-    func unreachableCallback() async throws {
+    @Test("an unreachable callback (closed port) is acknowledged at ingest, retried, then dead", arguments: Backend.all)
+    func unreachableCallback(_ backend: Backend) async throws {
         // A port that was just free: nothing listens on it.
         let (closed, url) = try await HTTPReceiver.started(path: "/callback")
         closed.stop()
@@ -229,7 +229,7 @@ struct CallbackDeliveryTests {
         policy.retry.maxAttempts = 2
         // AsyncHTTPClient keeps retrying a refused connection until the request's deadline: keep it short.
         policy.timeout = 1
-        let (h, id) = try await Self.claimedWithCallback(url, policy: policy)
+        let (h, id) = try await Self.claimedWithCallback(url, backend: backend, policy: policy)
         // Ingest commits the event and the pending delivery before any attempt is made.
         let eventId = UUID().uuidString
         #expect(try await h.press(id, eventId: eventId).duplicate == false)
@@ -290,9 +290,9 @@ struct CallbackDeliveryTests {
         #expect(record.attempts == 0)
     }
 
-    @Test("stopping the deliverer finishes the report streams still open")
-    func stopFinishesReports() async throws {
-        let h = try Harness()
+    @Test("stopping the deliverer finishes the report streams still open", arguments: Backend.all)
+    func stopFinishesReports(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let delivery = h.startDeliverer()
         delivery.stop()
         await delivery.task.value
@@ -318,11 +318,11 @@ struct CallbackDeliveryTests {
 
     /// A registered, claimed device of `ownerA` whose onClick callback is `url`.
     /// A claimed device whose callback is a receiver giving `answers`, and the deliverer running.
-    static func delivering(answers: [HTTPReceiver.Answer], policy: CallbackPolicy = quick) async throws
+    static func delivering(_ backend: Backend = .sqlite, answers: [HTTPReceiver.Answer], policy: CallbackPolicy = quick) async throws
         -> (HTTPReceiver, Harness, String, RunningDeliverer) {
         let (receiver, url) = try await HTTPReceiver.started(path: "/callback", answers: answers)
         do {
-            let (h, id) = try await claimedWithCallback(url, policy: policy)
+            let (h, id) = try await claimedWithCallback(url, backend: backend, policy: policy)
             return (receiver, h, id, h.startDeliverer())
         } catch {
             receiver.stop()
@@ -345,9 +345,10 @@ struct CallbackDeliveryTests {
     }
 
     static func claimedWithCallback(
-        _ url: String, policy: CallbackPolicy = quick, allowPrivate: Bool = true, directory: String = temporaryDirectory()
+        _ url: String, backend: Backend = .sqlite, policy: CallbackPolicy = quick, allowPrivate: Bool = true,
+        directory: String = temporaryDirectory()
     ) async throws -> (Harness, String) {
-        let h = try Harness(directory: directory) {
+        let h = try await Harness.make(backend, directory: directory) {
             $0.callbackPolicy = policy
             $0.allowPrivateCallbacks = allowPrivate
         }

@@ -6,8 +6,8 @@ import Testing
 
 /// Every row of the claim-rules table in ARCHITECTURE.md, through the service core.
 @Suite struct ClaimFlowTests {
-    @Test func handshakeInitiatePressFinalize() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func handshakeInitiatePressFinalize(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         let initiated = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -35,8 +35,8 @@ import Testing
         return error.reason.flatMap(ClaimRefusalReason.init(rawValue:))
     }
 
-    @Test func unknownDeviceIs404ForEveryCall() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func unknownDeviceIs404ForEveryCall(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         for op: ServiceOperation in [.initiateDeviceClaim(deviceId: id), .finalizeDeviceClaim(deviceId: id), .unclaimDevice(deviceId: id),
                                            .describeDevice(deviceId: id), .getDeviceMethods(deviceId: id), .updateDeviceState(deviceId: id)] {
@@ -47,8 +47,8 @@ import Testing
                       "ResourceNotFoundException", 404)
     }
 
-    @Test func finalizeWithoutInitiationSaysInitiateFirst() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func finalizeWithoutInitiationSaysInitiateFirst(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.press(id)
@@ -58,8 +58,8 @@ import Testing
         #expect(await Self.refusalReason(h, id) == .notInitiated)
     }
 
-    @Test func initiationExpiresAfterTenMinutes() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func initiationExpiresAfterTenMinutes(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -76,8 +76,8 @@ import Testing
         #expect(try await h.ok(.finalizeDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self).state == "CLAIMED")
     }
 
-    @Test func expiryIsConfigurable() async throws {
-        let h = try Harness { $0.claimExpiry = 60_000_000 }
+    @Test(arguments: Backend.all) func expiryIsConfigurable(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend) { $0.claimExpiry = 60_000_000 }
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -87,8 +87,8 @@ import Testing
         #expect(message.contains("expired after 1 minute"))
     }
 
-    @Test func reportedTimeToleranceIsThirtySeconds() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func reportedTimeToleranceIsThirtySeconds(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -100,8 +100,8 @@ import Testing
         #expect(try await h.ok(.finalizeDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self).state == "CLAIMED")
     }
 
-    @Test func pressBeforeInitiationDoesNotCount() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func pressBeforeInitiationDoesNotCount(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.press(id)
@@ -110,8 +110,8 @@ import Testing
         await h.fails(.finalizeDeviceClaim(deviceId: id), as: ownerA, "PreconditionFailedException", 412)
     }
 
-    @Test func initiationsArePerAccount() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func initiationsArePerAccount(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)
@@ -133,8 +133,8 @@ import Testing
         await h.fails(.unclaimDevice(deviceId: id), as: otherB, "ResourceNotFoundException", 404)
     }
 
-    @Test func ownerFinalizeIsIdempotentAndInitiateSaysUnclaimFirst() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func ownerFinalizeIsIdempotentAndInitiateSaysUnclaimFirst(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)
@@ -143,8 +143,8 @@ import Testing
         #expect(message.contains("unclaim it first"))
     }
 
-    @Test func unclaimClearsEverythingOfTheOwner() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func unclaimClearsEverythingOfTheOwner(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id, tags: #"{"tags":{"a":"1"}}"#)
@@ -169,8 +169,8 @@ import Testing
         #expect(callback.deviceMethodResponse == "{}")
     }
 
-    @Test func eventsAreVisibleOnlyFromTheClaimOn() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func eventsAreVisibleOnlyFromTheClaimOn(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.press(id, click: "LONG")   // before any claim: nobody's
@@ -191,8 +191,8 @@ import Testing
         await h.fails(.listDeviceEvents(deviceId: id), as: ownerA, query: range, "ResourceNotFoundException", 404)
     }
 
-    @Test func disabledDeviceEventsAreStoredButDoNotSatisfyAClaim() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func disabledDeviceEventsAreStoredButDoNotSatisfyAClaim(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)
@@ -212,8 +212,8 @@ import Testing
         }
     }
 
-    @Test func claimByCodeClaimsAllAtomically() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func claimByCodeClaimsAllAtomically(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let code = "C-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(14)
         let ids = [newDeviceId(), newDeviceId(), newDeviceId()]
         for id in ids { try await h.register(id, code: code) }
@@ -234,8 +234,8 @@ import Testing
         #expect(try await h.ok(.listDeviceEvents(deviceId: ids[0]), as: ownerA, query: range, ListDeviceEventsResponse.self).events?.count == 1)
     }
 
-    @Test func claimByCodeErrors() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func claimByCodeErrors(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         for bad in ["C-short", "X-0123456789", "C-ABC/DEF 123", "C-" + String(repeating: "A", count: 39), ""] {
             await h.fails(.claimDevicesByClaimCode(claimCode: bad), as: ownerA, "InvalidRequestException", 400)
         }
@@ -243,16 +243,16 @@ import Testing
         #expect(message.contains("no device is registered with claim code"))
     }
 
-    @Test func invalidDeviceIdIs400() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func invalidDeviceIdIs400(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         for bad in ["", "-lead", "has space", String(repeating: "a", count: 65), "a/b"] {
             await h.fails(.initiateDeviceClaim(deviceId: bad), as: ownerA, "InvalidRequestException", 400)
             await h.fails(.describeDevice(deviceId: bad), as: ownerA, "InvalidRequestException", 400)
         }
     }
 
-    @Test func finalizeTagsAreValidated() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func finalizeTagsAreValidated(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         _ = try await h.ok(.initiateDeviceClaim(deviceId: id), as: ownerA, DeviceClaimResponse.self)

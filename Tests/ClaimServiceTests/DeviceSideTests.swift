@@ -7,8 +7,8 @@ import GRDB
 
 /// Registration and event ingest: binding to the registering principal, duplicates, validation.
 @Suite struct DeviceSideTests {
-    @Test func registrationIsBoundToItsPrincipal() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func registrationIsBoundToItsPrincipal(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         let answer = try await h.ok(.registerDevice(deviceId: id), as: bridgeA, body: #"{"type":"button","claimCode":"C-ABCDEFGHIJ12","attributes":{"k":"v"}}"#, DeviceRegistrationResponse.self)
         #expect(answer == DeviceRegistrationResponse(deviceId: id, registered: true))
@@ -28,8 +28,8 @@ import GRDB
         #expect(d.attributes == ["k": "v"])
     }
 
-    @Test func theBoundPrincipalReadsTheClaimStateAndNobodyElseDoes() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func theBoundPrincipalReadsTheClaimStateAndNobodyElseDoes(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         func state() async throws -> DeviceRegistrationStatus {
             try await h.ok(.describeRegistration(deviceId: id), as: bridgeA, DeviceRegistrationStatus.self)
@@ -53,8 +53,8 @@ import GRDB
         await h.fails(.describeRegistration(deviceId: "not a device"), as: bridgeA, "InvalidRequestException", 400)
     }
 
-    @Test func duplicateEventsAreStoredOnce() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func duplicateEventsAreStoredOnce(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let evt1 = UUID().uuidString
         let id = newDeviceId()
         let first = try await h.press(id, eventId: evt1)        // unknown device: registered implicitly
@@ -102,15 +102,15 @@ import GRDB
         await h.fails(.registerDevice(deviceId: newDeviceId()), as: bridgeA, body: body, "InvalidRequestException", 400)
     }
 
-    @Test func retentionPrunesOnlyOldEvents() async throws {
-        let h = try Harness { $0.eventRetention = 86_400_000_000 } // one day
+    @Test(arguments: Backend.all) func retentionPrunesOnlyOldEvents(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend) { $0.eventRetention = 86_400_000_000 } // one day
         let (old, new) = (UUID().uuidString, UUID().uuidString)
         let id = newDeviceId()
         try await h.press(id, eventId: old)
         h.clock.advance(seconds: 86_400 + 3_601)
         // This ingest is due a prune (the first one of the service was at the first ingest).
         try await h.press(id, eventId: new)
-        let remaining = try await h.core.store.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM event ORDER BY seq") }
+        let remaining = try await h.storedEvents().map { String($0.prefix { $0 != " " }) }
         #expect(remaining == [new])
         // An event younger than the retention is never deleted.
         #expect(try await h.core.store.pruneEvents(receivedBefore: h.clock.now - 86_400_000_000) == 0)

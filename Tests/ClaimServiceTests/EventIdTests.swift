@@ -15,8 +15,8 @@ import Testing
         #"{"eventId":"\#(eventId)","clickType":"\#(click)","reportedTime":"\#(reported)","remainingLife":99.5}"#
     }
 
-    @Test func theSameIdOnAnotherDeviceIsAnotherEvent() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func theSameIdOnAnotherDeviceIsAnotherEvent(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let victim = newDeviceId(), other = newDeviceId()
         let id = UUID().uuidString
         #expect(try await h.press(victim, eventId: id) == DeviceEventResponse(eventId: id, duplicate: false))
@@ -29,15 +29,12 @@ import Testing
         let message = await h.fails(.ingestDeviceEvent(deviceId: other), as: bridgeB, body: body(id, "DOUBLE", reported),
                                     "ResourceConflictException", 409)
         #expect(message.contains("different body") && message.contains(other) && !message.contains(victim))
-        let stored = try await h.core.store.read { db in
-            try Row.fetchAll(db, sql: "SELECT deviceId, clickType FROM event WHERE eventId = ? ORDER BY seq", arguments: [id])
-                .map { "\($0["deviceId"] as String) \($0["clickType"] as String)" }
-        }
-        #expect(stored == ["\(victim) SINGLE", "\(other) LONG"])
+        let stored = try await h.storedEvents().filter { $0.hasPrefix(id + " ") }
+        #expect(stored == ["\(id) \(victim) SINGLE", "\(id) \(other) LONG"])
     }
 
-    @Test func takingAVictimsIdFirstNoLongerDeadLettersItsPress() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func takingAVictimsIdFirstNoLongerDeadLettersItsPress(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let victim = newDeviceId(), attacker = newDeviceId()
         let id = UUID().uuidString
         try await h.register(victim)
@@ -49,11 +46,11 @@ import Testing
         #expect(claimed.state == "CLAIMED")
     }
 
-    @Test("the same id on two claimed devices with callbacks: both are queued and delivered")
-    func bothCallbacksAreDelivered() async throws {
+    @Test("the same id on two claimed devices with callbacks: both are queued and delivered", arguments: Backend.all)
+    func bothCallbacksAreDelivered(_ backend: Backend) async throws {
         let (receiver, url) = try await HTTPReceiver.started(path: "/callback")
         defer { receiver.stop() }
-        let (h, first) = try await CallbackDeliveryTests.claimedWithCallback(url)
+        let (h, first) = try await CallbackDeliveryTests.claimedWithCallback(url, backend: backend)
         let second = newDeviceId()
         try await h.register(second)
         try await h.claim(second)

@@ -1,8 +1,11 @@
+import ClaimStorePostgres
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import OneClick
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -19,6 +22,8 @@ struct LiveService {
     let port: Int
     let credentials: CredentialsFile
     let directory: String
+    /// The PostgreSQL database, when the service keeps its state there.
+    var databaseURL: String? = nil
 
     static func writeCredentials(in directory: String) throws -> CredentialsFile {
         let file = CredentialsFile(profiles: profiles.map { CredentialGenerator.profile(name: $0.name, accountId: $0.account) })
@@ -26,17 +31,24 @@ struct LiveService {
         return file
     }
 
-    /// `directory`: another service's, to start again where it stopped (its credentials and state).
-    static func start(directory reused: String? = nil,
+    /// `directory` (and for PostgreSQL `sharing`): another service's, to start again where it
+    /// stopped (its credentials and state).
+    static func start(_ backend: Backend = .sqlite, directory reused: String? = nil, sharing databaseURL: String? = nil,
                       configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) async throws -> LiveService {
         let directory = reused ?? temporaryDirectory()
         let file = try reused.map { try CredentialsFile.load(path: $0 + "/credentials") } ?? writeCredentials(in: directory)
         let path = directory + "/credentials"
         var config = ClaimServiceConfiguration(
             stateDirectory: directory + "/state", authenticator: CredentialStoreAuthenticator(store: try CredentialStore(path: path)))
+        var url: String?
+        if backend == .postgres {
+            url = if let databaseURL { databaseURL } else { try await ThrowawayPostgres.shared().newDatabase() }
+            config.store = try PostgresClaimStore(url: DatabaseURL(parsing: url!), logger: Logger(label: "clickbridge.postgres"),
+                                                  connectionWait: .seconds(60))
+        }
         configure(&config)
         let server = try await ClaimServer.start(configuration: config)
-        return LiveService(server: server, port: server.port, credentials: file, directory: directory)
+        return LiveService(server: server, port: server.port, credentials: file, directory: directory, databaseURL: url)
     }
 
     struct Answer: Sendable {

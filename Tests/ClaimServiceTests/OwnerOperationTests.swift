@@ -8,8 +8,8 @@ import Testing
 @Suite struct OwnerOperationTests {
     let range = [("fromTimeStamp", "2018-01-01T00:00:00Z"), ("toTimeStamp", "2030-01-01T00:00:00Z")]
 
-    @Test func listDevicesPaginatesAndFiltersByType() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func listDevicesPaginatesAndFiltersByType(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         var ids: [String] = []
         for _ in 0..<5 {
             let id = newDeviceId()
@@ -37,8 +37,8 @@ import Testing
         await h.fails(.listDevices, as: ownerA, query: [("nextToken", "garbage")], "RangeNotSatisfiableException", 416)
     }
 
-    @Test func listDeviceEventsFiltersOnReportedTimeAndPaginates() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func listDeviceEventsFiltersOnReportedTimeAndPaginates(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)   // one event at t0
@@ -75,8 +75,8 @@ import Testing
         await h.fails(.listDeviceEvents(deviceId: id), as: ownerA, query: range + [("maxResults", "300")], "InvalidRequestException", 400)
     }
 
-    @Test func methods() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func methods(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)
@@ -109,8 +109,8 @@ import Testing
         await h.fails(.invokeDeviceMethod(deviceId: id), as: otherB, body: #"{"deviceMethod":{"methodName":"getOnClickCallback"}}"#, "ResourceNotFoundException", 404)
     }
 
-    @Test func updateDeviceState() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func updateDeviceState(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id)
@@ -121,8 +121,8 @@ import Testing
         await h.fails(.updateDeviceState(deviceId: id), as: otherB, body: #"{"enabled":true}"#, "ResourceNotFoundException", 404)
     }
 
-    @Test func tags() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func tags(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let id = newDeviceId()
         try await h.register(id)
         try await h.claim(id, tags: #"{"tags":{"a":"1"}}"#)

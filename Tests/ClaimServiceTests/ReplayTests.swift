@@ -42,8 +42,8 @@ import Testing
         return d?["enabled"] as? Bool
     }
 
-    @Test func aReplayedDisableIsRefusedAndChangesNothing() async throws {
-        let s = try await LiveService.start(configure: Self.noGrace)
+    @Test(arguments: Backend.all) func aReplayedDisableIsRefusedAndChangesNothing(_ backend: Backend) async throws {
+        let s = try await LiveService.start(backend, configure: Self.noGrace)
         defer { Task { await s.shutdown() } }
         let id = try await claimed(s)
         // Captured as botocore sends it: its SDK headers unsigned.
@@ -66,8 +66,8 @@ import Testing
         #expect(try await enabled(s, id) == true)
     }
 
-    @Test func aReplayedRegisterAVSDeviceIsRefusedInJSON11() async throws {
-        let s = try await LiveService.start(configure: Self.noGrace)
+    @Test(arguments: Backend.all) func aReplayedRegisterAVSDeviceIsRefusedInJSON11(_ backend: Backend) async throws {
+        let s = try await LiveService.start(backend, configure: Self.noGrace)
         defer { Task { await s.shutdown() } }
         let avs = #"{"ClientId":"c1","UserCode":"U1","ProductId":"p1","AmazonId":"A1","DeviceSerialNumber":"SN\#(UUID().uuidString.prefix(8))"}"#
         let register = try s.prepare("POST", "/", body: avs, service: "a4b", headers: [
@@ -80,8 +80,8 @@ import Testing
     /// botocore signs no per-call value and X-Amz-Date counts whole seconds, so the same call
     /// made twice within a second, or retried within it, is the same signed request. Within the
     /// grace after the first, it runs again, as it always did.
-    @Test func withinTheGraceTheSameSignedRequestRunsAgain() async throws {
-        let s = try await LiveService.start()
+    @Test(arguments: Backend.all) func withinTheGraceTheSameSignedRequestRunsAgain(_ backend: Backend) async throws {
+        let s = try await LiveService.start(backend)
         defer { Task { await s.shutdown() } }
         let id = try await claimed(s)
         let unclaim = try s.prepare("PUT", "/devices/\(id)/unclaim", sdk: nil)
@@ -90,8 +90,8 @@ import Testing
         #expect(again.status == 404, "\(again.body)")   // it ran: the device is no longer the caller's
     }
 
-    @Test func registrationReplayIsRefusedButEventsStayIdempotent() async throws {
-        let s = try await LiveService.start(configure: Self.noGrace)
+    @Test(arguments: Backend.all) func registrationReplayIsRefusedButEventsStayIdempotent(_ backend: Backend) async throws {
+        let s = try await LiveService.start(backend, configure: Self.noGrace)
         defer { Task { await s.shutdown() } }
         let id = newDeviceId()
         let register = try s.prepare("PUT", "/devices/\(id)/registration", body: #"{"type":"button","claimCode":"C-0123456789A"}"#,
@@ -115,22 +115,22 @@ import Testing
         #expect(try await s.deliver(read).status == 200)
     }
 
-    @Test func aRestartRemembersWhatWasSpent() async throws {
-        let s = try await LiveService.start(configure: Self.noGrace)
+    @Test(arguments: Backend.all) func aRestartRemembersWhatWasSpent(_ backend: Backend) async throws {
+        let s = try await LiveService.start(backend, configure: Self.noGrace)
         let id = try await claimed(s)
         let disable = try s.prepare("PUT", "/devices/\(id)/state", body: #"{"enabled":false}"#, sdk: nil)
         #expect(try await s.deliver(disable).status == 200)
         #expect(try await s.send("PUT", "/devices/\(id)/state", body: #"{"enabled":true}"#).status == 200)
         await s.shutdown()
 
-        let restarted = try await LiveService.start(directory: s.directory, configure: Self.noGrace)
+        let restarted = try await LiveService.start(backend, directory: s.directory, sharing: s.databaseURL, configure: Self.noGrace)
         defer { Task { await restarted.shutdown() } }
         expectReplayRefused(try await restarted.deliver(disable))
         #expect(try await enabled(restarted, id) == true)
     }
 
-    @Test func signaturesAreKeptUntilTheyNoLongerVerifyThenPruned() async throws {
-        let h = try Harness()
+    @Test(arguments: Backend.all) func signaturesAreKeptUntilTheyNoLongerVerifyThenPruned(_ backend: Backend) async throws {
+        let h = try await Harness.make(backend)
         let store = h.core.store
         let old = VerifiedSignature(value: String(repeating: "a", count: 64), validUntil: 10_000_000)
         let fresh = VerifiedSignature(value: String(repeating: "b", count: 64), validUntil: 50_000_000)
@@ -140,8 +140,7 @@ import Testing
         #expect(try await store.use(fresh, now: 4_000_000, grace: 2_000_000) == .first)
         // From 10 s on the first no longer verifies: the next use of any signature forgets it.
         #expect(try await store.use(fresh, now: 10_000_000, grace: 2_000_000) == .replay(firstUsedAt: 4_000_000))
-        let left = try await store.read { db in try String.fetchAll(db, sql: "SELECT signature FROM used_signature") }
-        #expect(left == [fresh.value])
+        #expect(try await h.storedSignatures() == [fresh.value])
     }
 
     @Test func aSignatureIsRememberedUntilOneSecondPastDatePlusSkew() throws {

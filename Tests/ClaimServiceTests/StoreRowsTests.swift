@@ -9,7 +9,7 @@ import Testing
     @Test func readsWhatGRDBWroteByteForByte() async throws {
         let h = try Harness()
         let texts = ["", "plain", "with\u{0}nul", "é 日本 🎛️", String(repeating: "x", count: 5_000)]
-        let read = try await h.core.store.write { db in
+        let read = try await h.core.sqlite.write { db in
             try db.execute(sql: "CREATE TABLE probe (n INTEGER, t TEXT, i INTEGER, r REAL)")
             for (n, text) in texts.enumerated() {
                 // GRDB binds text as a C string, which would stop at the NUL: store the bytes as text.
@@ -31,7 +31,7 @@ import Testing
     /// Text arguments are bound whole: an empty one is '' (not NULL), and one holding NUL is not cut.
     @Test func bindsTextWhole() async throws {
         let h = try Harness()
-        let counts = try await h.core.store.write { db in
+        let counts = try await h.core.sqlite.write { db in
             try db.execute(sql: "CREATE TABLE probe (t TEXT)")
             for text in ["", "a\u{0}b"] { try db.execute(sql: "INSERT INTO probe VALUES (CAST(? AS TEXT))", arguments: [Data(text.utf8)]) }
             // Bound as a C string, "a\0b" would be "a".
@@ -47,7 +47,7 @@ import Testing
     /// An error from SQLite is thrown, and leaves the cached statement usable.
     @Test func aFailedStepThrowsAndTheStatementStillWorks() async throws {
         let h = try Harness()
-        try await h.core.store.write { db in
+        try await h.core.sqlite.write { db in
             try db.execute(sql: "CREATE TABLE probe (t TEXT)")
             let sql = "SELECT abs(?) FROM probe UNION ALL SELECT 1"
             // abs() of the smallest integer overflows when a row reaches it.
@@ -63,7 +63,7 @@ import Testing
 
     @Test func aDeviceReadsBackAsStored() async throws {
         let h = try Harness()
-        let device = try await h.core.store.write { db -> DeviceRecord? in
+        let device = try await h.core.sqlite.write { db -> DeviceRecord? in
             try db.execute(sql: """
                 INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, claimCode, attributes, ownerAccount,
                     claimBeganAt, enabled, remainingLife, onClickCallback, healthMonitorCallback, createdAt)
@@ -76,14 +76,14 @@ import Testing
             deviceId: "G030PM0123456789", type: "button", boundPrincipal: "p", boundAccount: "111111111111", claimCode: nil,
             attributes: ["k": "v"], ownerAccount: "222222222222", claimBeganAt: 1_700_000_000_000_000, enabled: false,
             remainingLife: 42.5, onClickCallback: nil, healthMonitorCallback: "https://example.com/h"))
-        let missing = try await h.core.store.read { db in try Store.device(db, "G030PM0000000000") }
+        let missing = try await h.core.sqlite.read { db in try Store.device(db, "G030PM0000000000") }
         #expect(missing == nil)
     }
 
     /// The owner's DescribeDevice reads device and tags in one statement: every tag, or none.
     @Test func anOwnedDeviceComesWithAllItsTagsInOneRead() async throws {
         let h = try Harness()
-        try await h.core.store.write { db in
+        try await h.core.sqlite.write { db in
             for id in ["G030PM0000000001", "G030PM0000000002"] {
                 try db.execute(sql: """
                     INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, ownerAccount, createdAt)

@@ -9,12 +9,12 @@ import Testing
 @Suite struct StoreTests {
     @Test func walAndFullSyncOnWriterAndReaders() async throws {
         let h = try Harness()
-        let writer = try await h.core.store.write { db in
+        let writer = try await h.core.sqlite.write { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
         }
         #expect(writer.0 == "wal")
         #expect(writer.1 == 2)   // FULL
-        let reader = try await h.core.store.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let reader = try await h.core.sqlite.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(reader == 2)
     }
 
@@ -22,7 +22,7 @@ import Testing
     @Test func theDatabaseIsPrivate() async throws {
         let directory = temporaryDirectory()
         let h = try Harness(directory: directory)
-        try await h.core.store.write { db in try db.execute(sql: "PRAGMA user_version = user_version") }
+        try await h.core.sqlite.write { db in try db.execute(sql: "PRAGMA user_version = user_version") }
         for file in ["claim-service.sqlite", "claim-service.sqlite-wal", "claim-service.sqlite-shm"] {
             let mode = try FileManager.default.attributesOfItem(atPath: directory + "/" + file)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(file)")
@@ -34,7 +34,7 @@ import Testing
         _ = try Harness(directory: directory)
         // Opening the same directory again applies nothing twice.
         let again = try Harness(directory: directory)
-        let applied = try await again.core.store.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
+        let applied = try await again.core.sqlite.read { db in try StoreMigrations.migrator.appliedMigrations(db) }
         #expect(applied == ["v1", "v2-callback-delivery", "v3-used-signatures", "v4-event-ids-per-device",
                             "v5-wal-recovery-loss"])
     }

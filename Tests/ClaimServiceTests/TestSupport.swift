@@ -1,6 +1,10 @@
+import ClaimStorePostgres
 import Foundation
+import GRDB
+import Logging
 import OneClick
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import ClaimService
@@ -38,6 +42,8 @@ struct Harness {
     let core: ClaimServiceCore
     let clock: ManualClock
     let directory: String
+    /// The PostgreSQL database, when the store is one (`make`).
+    var databaseURL: String?
 
     init(clock: ManualClock = ManualClock(), directory: String = temporaryDirectory(),
          configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) throws {
@@ -129,5 +135,78 @@ extension Harness {
         let callbacks = core.callbacks
         let reports = callbacks.reports()
         return RunningDeliverer(reports: reports, task: Task { await callbacks.run() })
+    }
+}
+
+extension ClaimServiceCore {
+    /// The SQLite backend, for the tests of what it keeps in its file.
+    var sqlite: Store {
+        guard let store = store as? Store else { preconditionFailure("this test needs the SQLite store, not \(type(of: store))") }
+        return store
+    }
+}
+
+/// The store a test runs against: every store and claim-rule test runs against both.
+enum Backend: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    /// SQLite always; PostgreSQL where it is installed, and always in CI (where a missing one fails).
+    static let all: [Backend] = ThrowawayPostgres.enabled ? [.sqlite, .postgres] : [.sqlite]
+
+    var testDescription: String { rawValue }
+}
+
+extension Harness {
+    /// A harness on `backend`: a fresh state directory, and for PostgreSQL a fresh database in
+    /// the tests' cluster, or the database at `sharing` (a second instance on the same one).
+    static func make(_ backend: Backend, clock: ManualClock = ManualClock(), directory: String = temporaryDirectory(),
+                     sharing databaseURL: String? = nil,
+                     configure: (inout ClaimServiceConfiguration) -> Void = { _ in }) async throws -> Harness {
+        switch backend {
+        case .sqlite:
+            return try Harness(clock: clock, directory: directory, configure: configure)
+        case .postgres:
+            let url = if let databaseURL { databaseURL } else { try await ThrowawayPostgres.shared().newDatabase() }
+            // A generous wait: with the whole suite running on two cores a new connection can take
+            // seconds, and these tests are about the rules, not outages (PostgresStoreTests).
+            let store = try PostgresClaimStore(url: DatabaseURL(parsing: url), logger: Logger(label: "clickbridge.postgres"),
+                                               connectionWait: .seconds(60))
+            var harness = try Harness(clock: clock, directory: directory) { config in
+                config.store = store
+                configure(&config)
+            }
+            harness.databaseURL = url
+            return harness
+        }
+    }
+
+    /// Every stored event as "eventId deviceId clickType", in the order stored, read from outside
+    /// the service's calls.
+    func storedEvents() async throws -> [String] {
+        try await stored(sqlite: "SELECT eventId || ' ' || deviceId || ' ' || clickType FROM event ORDER BY seq",
+                         postgres: "SELECT event_id || ' ' || device_id || ' ' || click_type FROM event ORDER BY seq")
+    }
+
+    /// The signatures kept for replay protection.
+    func storedSignatures() async throws -> [String] {
+        try await stored(sqlite: "SELECT signature FROM used_signature ORDER BY signature",
+                         postgres: "SELECT signature FROM used_signature ORDER BY signature")
+    }
+
+    /// One text column of a query, in the dialect of the harness's store.
+    private func stored(sqlite: String, postgres: String) async throws -> [String] {
+        if let databaseURL {
+            let name = String(databaseURL.split(separator: "/").last!.prefix { $0 != "?" })
+            let text = try await ThrowawayPostgres.shared().psql(postgres, database: name)
+            return text.isEmpty ? [] : text.split(separator: "\n").map(String.init)
+        }
+        return try await core.sqlite.read { db in try String.fetchAll(db, sql: sqlite) }
+    }
+
+    /// The PostgreSQL store, for tests of what only it does.
+    var postgres: PostgresClaimStore {
+        guard let store = core.store as? PostgresClaimStore else { preconditionFailure("this test needs the PostgreSQL store") }
+        return store
     }
 }

@@ -38,7 +38,7 @@ import Testing
     }
 
     func events(_ core: ClaimServiceCore) async throws -> [String] {
-        try await core.store.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM event ORDER BY seq") }
+        try await core.sqlite.read { db in try String.fetchAll(db, sql: "SELECT eventId FROM event ORDER BY seq") }
     }
 
     func registration(_ core: ClaimServiceCore, _ id: String) async throws -> DeviceRegistrationStatus {
@@ -67,7 +67,7 @@ import Testing
 
         let logs = CapturedLogs()
         var core: ClaimServiceCore? = try Self.core(copy, logs: logs)
-        let recovery = try #require(core?.store.walRecovery)
+        let recovery = try #require(core?.sqlite.walRecovery)
         #expect(recovery.recoveredFrames == damaged.validFrames)
         #expect(recovery.reportedBySQLite)   // SQLite's count, and the WAL's own reading, agree
         let loss = try #require(recovery.loss)
@@ -84,7 +84,7 @@ import Testing
         // The loss is real: the last acknowledged press is gone, and quick_check does not notice.
         let left = try await events(try #require(core))
         #expect(left == Array(acknowledged.dropLast()))
-        #expect(try await core?.store.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") } == "ok")
+        #expect(try await core?.sqlite.read { db in try String.fetchOne(db, sql: "PRAGMA quick_check") } == "ok")
         // The registration view (what `status` asks) carries it.
         let view = try await registration(try #require(core), id)
         let shown = try #require(view.storeDataLoss)
@@ -95,7 +95,7 @@ import Testing
         core = nil
         let later = CapturedLogs()
         let again = try Self.core(copy, logs: later)
-        #expect(again.store.walRecovery.loss == nil)
+        #expect(again.sqlite.walRecovery.loss == nil)
         #expect(later.lines.allSatisfy { $0.level < .warning })
         #expect(try await registration(again, id).storeDataLoss == shown)
     }
@@ -111,7 +111,7 @@ import Testing
         let core = try Self.core(copy, logs: logs)
         // SQLite recovered every committed frame, and said so in its log.
         #expect(inspected.validFrames == inspected.lastCommitFrame)
-        #expect(core.store.walRecovery == WALWatch.Outcome(recoveredFrames: inspected.lastCommitFrame,
+        #expect(core.sqlite.walRecovery == WALWatch.Outcome(recoveredFrames: inspected.lastCommitFrame,
                                                            reportedBySQLite: true, loss: nil,
                                                            droppedButCheckpointed: nil, savedWAL: nil))
         #expect(logs.lines.allSatisfy { $0.level < .warning })
@@ -126,14 +126,14 @@ import Testing
         let id = newDeviceId()
         try await h.register(id)
         for _ in 0..<3 { try await h.press(id) }
-        _ = try await h.core.store.pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
+        _ = try await h.core.sqlite.pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
         let copy = try Self.snapshot(of: h.directory)
         try Self.damage(wal: copy + "/" + Store.fileName + "-wal", frame: 1)
         let logs = CapturedLogs()
         let core = try Self.core(copy, logs: logs)
-        #expect(core.store.walRecovery.recoveredFrames == 0)
-        #expect(core.store.walRecovery.loss == nil)
-        #expect(core.store.walRecovery.droppedButCheckpointed != nil)
+        #expect(core.sqlite.walRecovery.recoveredFrames == 0)
+        #expect(core.sqlite.walRecovery.loss == nil)
+        #expect(core.sqlite.walRecovery.droppedButCheckpointed != nil)
         #expect(logs.lines.contains { $0.level == .warning && $0.message.contains("nothing was lost") })
         #expect(!logs.lines.contains { $0.level == .critical })
         #expect(try await events(core).count == 3)

@@ -98,17 +98,55 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# CLICKBRIDGE_CONFORMANCE_DATABASE=postgres runs every service on PostgreSQL (`serve --database`,
+# a new database in a cluster of the run's own) instead of SQLite in its state dir.
+ON_POSTGRES = os.environ.get("CLICKBRIDGE_CONFORMANCE_DATABASE", "sqlite") == "postgres"
+_cluster = None
+
+
+def postgres_cluster():
+    global _cluster
+    if _cluster is None:
+        from throwaway_postgres import ThrowawayPostgres
+        _cluster = ThrowawayPostgres()
+    return _cluster
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _cluster is not None:
+        _cluster.drop()
+
+
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about SQLite's own files; this run is on PostgreSQL")
+
+
 class Service:
     """One `clickbridge serve` process on loopback."""
 
-    def __init__(self, state_dir: pathlib.Path, credentials: pathlib.Path, extra_args: tuple[str, ...] = ()):
+    def __init__(self, state_dir: pathlib.Path, credentials: pathlib.Path, extra_args: tuple[str, ...] = (),
+                 database_url: str | None = None):
         self.binary = clickbridge_binary()
         self.state_dir = state_dir
         self.credentials = credentials
-        self.extra_args = extra_args
+        # On PostgreSQL each service has a database of its own, kept across its restarts.
+        self.database_url = database_url or (postgres_cluster().new_database() if ON_POSTGRES else None)
+        self.extra_args = extra_args + (("--database", self.database_url) if self.database_url else ())
         self.port = 0
         self.proc: subprocess.Popen | None = None
         self.log_path = state_dir.parent / f"serve-{state_dir.name}.log"
+
+    def callback_delivery(self, event_id: str):
+        """(state, attempts, last error) of the stored delivery of `event_id`, read from the store
+        itself, whichever it is; None while there is none."""
+        if self.database_url:
+            rows = postgres_cluster().psql(self.database_url, "SELECT state, attempts, coalesce(last_error, '') "
+                                           f"FROM callback_delivery WHERE event_id = '{event_id}'")
+            return (rows[0][0], int(rows[0][1]), rows[0][2]) if rows else None
+        import sqlite3
+        db = self.state_dir / "claim-service.sqlite"
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT state, attempts, lastError FROM callback_delivery WHERE eventId = ?",
+                                (event_id,)).fetchone()
 
     @property
     def url(self) -> str:

@@ -7,7 +7,6 @@ import datetime as dt
 import http.server
 import json
 import re
-import sqlite3
 import subprocess
 import threading
 import time
@@ -201,10 +200,8 @@ def test_name_resolving_to_loopback_is_refused_at_delivery(service, ic, flow, de
     event_id = device.press(device_id, reported=utcnow(), remaining_life=50.0)["eventId"]
     deadline = time.monotonic() + DEADLINE
     row = None
-    db = service.state_dir / "claim-service.sqlite"
     while time.monotonic() < deadline:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT state, attempts, lastError FROM callback_delivery WHERE eventId = ?", (event_id,)).fetchone()
+        row = service.callback_delivery(event_id)
         if row and row[0] != "pending":
             break
         time.sleep(0.1)

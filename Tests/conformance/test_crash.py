@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import DeviceSide, Flow, Service, client, new_device_id
+from conftest import DeviceSide, Flow, Service, client, new_device_id, sqlite_only
 
 
 @pytest.fixture
@@ -54,6 +54,7 @@ def test_kill_9_after_claim_keeps_the_claim_and_tags(own_service):
     assert desc["Tags"] == {"room": "hall"}
 
 
+@sqlite_only
 def test_kill_9_then_a_damaged_wal_is_a_critical_loss_the_device_side_reports(own_service):
     """SQLite's recovery drops the frames after a bad checksum without an error: serve must say so
     at critical level, and the registration view (what `clickbridge status` reads) must carry it."""
