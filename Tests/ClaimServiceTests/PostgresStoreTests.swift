@@ -135,6 +135,36 @@ import Testing
         }
     }
 
+    /// Retention runs on every instance: pruning on two at once deletes each old event once,
+    /// leaves the young ones, and fails neither.
+    @Test func retentionOnTwoInstancesAtOnce() async throws {
+        let url = try await ThrowawayPostgres.shared().newDatabase()
+        let clock = ManualClock()
+        let one = try await Harness.make(.postgres, clock: clock, sharing: url)
+        let two = try await Harness.make(.postgres, clock: clock, sharing: url)
+        let id = newDeviceId()
+        for _ in 0..<40 { try await one.press(id) }
+        clock.advance(seconds: 10)
+        let cutoff = clock.now
+        for _ in 0..<5 { try await two.press(id) }
+        for _ in 0..<10 {
+            async let a = one.core.store.pruneEvents(receivedBefore: cutoff)
+            async let b = two.core.store.pruneEvents(receivedBefore: cutoff)
+            let (first, second) = try await (a, b)
+            #expect(first >= 0 && second >= 0)
+        }
+        #expect(try await one.storedEvents().count == 5)
+        // Both at once over every event: between them the two counts say each was deleted once.
+        for _ in 0..<20 { try await one.press(id) }
+        #expect(try await one.storedEvents().count == 25)
+        clock.advance(seconds: 1)
+        async let a = one.core.store.pruneEvents(receivedBefore: clock.now)
+        async let b = two.core.store.pruneEvents(receivedBefore: clock.now)
+        let (first, second) = try await (a, b)
+        #expect(first + second == 25)
+        #expect(try await one.storedEvents().isEmpty)
+    }
+
     /// Two instances' deliverers both running, events ingested on either: each callback goes out
     /// once, in the order of the events.
     @Test func eachCallbackIsDeliveredOnceWithBothInstancesDelivering() async throws {
