@@ -110,8 +110,17 @@ final class CallbackDeliverer: Sendable {
         while !Task.isCancelled {
             let head: CallbackDelivery
             do {
-                guard let next = try await store.nextPendingCallback(deviceId: device) else { return }
-                head = next
+                switch try await store.leaseNextCallback(deviceId: device, now: now(), leaseFor: leaseDuration) {
+                case .none:
+                    return
+                case .leased(let next):
+                    head = next
+                case .heldElsewhere(let until):
+                    // Another instance is delivering it; look again when its lease ends, in case it died.
+                    let at = ContinuousClock.now + .microseconds(max(0, until - now()))
+                    scheduling.withLock { $0.retryAt[device] = at }
+                    return
+                }
             } catch {
                 if Task.isCancelled { return }
                 logger.error("cannot read the callback deliveries of \(device): \(error.message); retrying")
@@ -139,6 +148,10 @@ final class CallbackDeliverer: Sendable {
             publish(report)
         }
     }
+
+    /// How long a delivery is this instance's once leased (µs): an attempt's timeout twice over
+    /// (resolving the host, then the request) and 5 s to record it.
+    private var leaseDuration: Int64 { Int64((policy.timeout * 2 + 5) * 1_000_000) }
 
     /// The state an attempt leaves the delivery in; nil when shutdown interrupted it (not counted).
     private func outcome(

@@ -51,8 +51,10 @@ package protocol ClaimStore: UsedSignatures {
 
     /// Devices with a pending delivery, in the order their oldest one was queued.
     func devicesWithPendingCallbacks() async throws(ServiceError) -> [String]
-    /// The device's oldest pending delivery.
-    func nextPendingCallback(deviceId: String) async throws(ServiceError) -> CallbackDelivery?
+    /// The device's oldest pending delivery, leased to this instance for `leaseFor` µs from `now`
+    /// (the longest an attempt may take): no other instance delivers it meanwhile. A store that
+    /// only one instance uses has nothing to lease.
+    func leaseNextCallback(deviceId: String, now: Int64, leaseFor: Int64) async throws(ServiceError) -> CallbackLease
     /// The delivery of event `eventId` of `deviceId`; without a device, the first found with that id.
     func callbackDelivery(eventId: String, deviceId: String?) async throws(ServiceError) -> CallbackDelivery?
     /// Records one attempt: its count, answer and error, and the new state (settled unless pending).
@@ -73,6 +75,17 @@ extension ClaimStore {
     package func callbackDelivery(eventId: String) async throws(ServiceError) -> CallbackDelivery? {
         try await callbackDelivery(eventId: eventId, deviceId: nil)
     }
+}
+
+/// What `leaseNextCallback` found.
+package enum CallbackLease: Sendable, Equatable {
+    /// Nothing pending for the device.
+    case none
+    /// The device's oldest pending delivery, this instance's to attempt.
+    case leased(CallbackDelivery)
+    /// Another instance holds the device's oldest delivery until then (µs): its to attempt, and
+    /// this one's to take over only if it has not settled it by then (it died).
+    case heldElsewhere(until: Int64)
 }
 
 /// Which of a device's two callbacks a SetOnClickCallback or SetHealthMonitorCallback sets.

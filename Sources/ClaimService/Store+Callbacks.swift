@@ -26,6 +26,11 @@ extension Store {
         }
     }
 
+    /// One instance per file: the oldest pending delivery is always this one's.
+    func leaseNextCallback(deviceId: String, now: Int64, leaseFor: Int64) async throws(ServiceError) -> CallbackLease {
+        try await nextPendingCallback(deviceId: deviceId).map(CallbackLease.leased) ?? .none
+    }
+
     /// The device's oldest pending delivery.
     func nextPendingCallback(deviceId: String) async throws(ServiceError) -> CallbackDelivery? {
         try await read { db in

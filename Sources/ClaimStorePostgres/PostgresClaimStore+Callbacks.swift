@@ -29,15 +29,33 @@ extension PostgresClaimStore {
         }
     }
 
-    package func nextPendingCallback(deviceId: String) async throws(ServiceError) -> CallbackDelivery? {
-        try await read { connection, logger in
+    /// Each device's deliveries go in order, so only its oldest pending one is ever leased: an
+    /// instance that finds it held by another leaves the device to that one until the lease ends.
+    package func leaseNextCallback(deviceId: String, now: Int64, leaseFor: Int64) async throws(ServiceError) -> CallbackLease {
+        let instance = self.instance
+        return try await write { connection, logger in
+            var head: CallbackDelivery?
             for try await row in try await connection.query("""
                 SELECT \(unescaped: Self.deliveryColumns) FROM callback_delivery
-                WHERE state = 'pending' AND device_id = \(deviceId) ORDER BY event_seq LIMIT 1
+                WHERE state = 'pending' AND device_id = \(deviceId) ORDER BY event_seq LIMIT 1 FOR UPDATE
                 """, logger: logger) {
-                return try Self.delivery(row)
+                head = try Self.delivery(row)
             }
-            return nil
+            guard let delivery = head else { return .none }
+            var (leasedBy, leasedUntil): (String?, Int64?) = (nil, nil)
+            for try await lease in try await connection.query("""
+                SELECT leased_by, leased_until FROM callback_delivery WHERE device_id = \(deviceId) AND event_id = \(delivery.eventId)
+                """, logger: logger).decode((String?, Int64?).self) {
+                (leasedBy, leasedUntil) = lease
+            }
+            if let leasedBy, leasedBy != instance, let leasedUntil, leasedUntil > now {
+                return .heldElsewhere(until: leasedUntil)
+            }
+            try await connection.query("""
+                UPDATE callback_delivery SET leased_by = \(instance), leased_until = \(now + leaseFor)
+                WHERE device_id = \(deviceId) AND event_id = \(delivery.eventId)
+                """, logger: logger)
+            return .leased(delivery)
         }
     }
 
@@ -58,11 +76,14 @@ extension PostgresClaimStore {
     ) async throws(ServiceError) {
         let settledAt: Int64? = state == .pending ? nil : now
         let lastStatus = status.map(Int32.init)
+        let instance = self.instance
         try await write { connection, logger in
+            // Only while this instance holds the lease (or nobody does): after it ran out another
+            // instance may have taken the delivery over, and its record is the one that stands.
             _ = try await connection.query("""
                 UPDATE callback_delivery SET state = \(state.rawValue), attempts = \(Int32(attempts)), last_status = \(lastStatus),
-                    last_error = \(error), settled_at = \(settledAt)
-                WHERE device_id = \(deviceId) AND event_id = \(eventId)
+                    last_error = \(error), settled_at = \(settledAt), leased_by = NULL, leased_until = NULL
+                WHERE device_id = \(deviceId) AND event_id = \(eventId) AND (leased_by IS NULL OR leased_by = \(instance))
                 """, logger: logger)
         }
     }

@@ -29,6 +29,8 @@ public final class PostgresClaimStore: Sendable {
     /// How long a call waits for a connection before it answers 500.
     let connectionWait: Duration
     static let maxAttempts = 30
+    /// Names this instance in the leases of the callbacks it delivers.
+    let instance = UUID().uuidString.lowercased()
     private let runner: Mutex<Task<Void, Never>?>
     /// The TLS the pool uses (nil: none), for `whyUnreachable`'s own connection.
     let tlsConfiguration: TLSConfiguration?

@@ -113,6 +113,13 @@ enum PostgresMigrations {
         );
         CREATE INDEX used_signature_by_expiry ON used_signature (valid_until);
         """),
+        ("v2-callback-lease", """
+        -- The instance attempting a pending callback, and until when (µs): no other instance
+        -- attempts it before then, and one takes it over after, if it is still pending (the
+        -- first died). Cleared when the attempt is recorded.
+        ALTER TABLE callback_delivery ADD COLUMN leased_by text;
+        ALTER TABLE callback_delivery ADD COLUMN leased_until bigint;
+        """),
     ]
 
     /// Applies the versions not yet applied, all in one transaction; returns their names.

@@ -23,7 +23,7 @@ import Testing
         try await second.register(newDeviceId())
         let database = Self.name(of: url)
         #expect(try await postgres.psql("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migration", database: database)
-                == "v1-claim-service")
+                == "v1-claim-service,v2-callback-lease")
         let tables = try await postgres.psql("""
             SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'
             """, database: database)
@@ -135,6 +135,93 @@ import Testing
         }
     }
 
+    /// Retention runs on every instance: pruning on two at once deletes each old event once,
+    /// leaves the young ones, and fails neither.
+    @Test func retentionOnTwoInstancesAtOnce() async throws {
+        let url = try await ThrowawayPostgres.shared().newDatabase()
+        let clock = ManualClock()
+        let one = try await Harness.make(.postgres, clock: clock, sharing: url)
+        let two = try await Harness.make(.postgres, clock: clock, sharing: url)
+        let id = newDeviceId()
+        for _ in 0..<40 { try await one.press(id) }
+        clock.advance(seconds: 10)
+        let cutoff = clock.now
+        for _ in 0..<5 { try await two.press(id) }
+        for _ in 0..<10 {
+            async let a = one.core.store.pruneEvents(receivedBefore: cutoff)
+            async let b = two.core.store.pruneEvents(receivedBefore: cutoff)
+            let (first, second) = try await (a, b)
+            #expect(first >= 0 && second >= 0)
+        }
+        #expect(try await one.storedEvents().count == 5)
+        // Both at once over every event: between them the two counts say each was deleted once.
+        for _ in 0..<20 { try await one.press(id) }
+        #expect(try await one.storedEvents().count == 25)
+        clock.advance(seconds: 1)
+        async let a = one.core.store.pruneEvents(receivedBefore: clock.now)
+        async let b = two.core.store.pruneEvents(receivedBefore: clock.now)
+        let (first, second) = try await (a, b)
+        #expect(first + second == 25)
+        #expect(try await one.storedEvents().isEmpty)
+    }
+
+    /// Two instances' deliverers both running, events ingested on either: each callback goes out
+    /// once, in the order of the events.
+    @Test func eachCallbackIsDeliveredOnceWithBothInstancesDelivering() async throws {
+        let (receiver, callback) = try await HTTPReceiver.started(path: "/callback")
+        defer { receiver.stop() }
+        let url = try await ThrowawayPostgres.shared().newDatabase()
+        let clock = ManualClock()
+        let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+        let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+        let id = newDeviceId()
+        try await one.register(id)
+        try await one.claim(id)
+        try await one.setCallback(id, url: callback)
+        let deliveries = [one.startDeliverer(), two.startDeliverer()]
+        defer { deliveries.forEach { $0.stop() } }
+        var sent: [String] = []
+        for round in 0..<50 {
+            let eventId = UUID().uuidString
+            try await (round.isMultiple(of: 2) ? one : two).press(id, eventId: eventId)
+            sent.append(eventId)
+        }
+        try await receiver.waitForRequests(50)
+        // Room for a second copy of any of them to arrive.
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(receiver.deliveries.map { $0.headers["x-clickbridge-event-id"] } == sent)
+    }
+
+    /// An instance that dies holding a delivery's lease leaves it to another, which takes it over
+    /// once the lease has run out, and not before.
+    @Test func aDeliveryLeftByADeadInstanceIsTakenOverWhenItsLeaseEnds() async throws {
+        let (receiver, callback) = try await HTTPReceiver.started(path: "/callback")
+        defer { receiver.stop() }
+        let url = try await ThrowawayPostgres.shared().newDatabase()
+        let clock = ManualClock()
+        let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+        let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+        let id = newDeviceId()
+        try await one.register(id)
+        try await one.claim(id)
+        try await one.setCallback(id, url: callback)
+        let eventId = UUID().uuidString
+        try await one.press(id, eventId: eventId)
+        // Instance one takes the delivery and is never heard of again.
+        guard case .leased = try await one.core.store.leaseNextCallback(deviceId: id, now: clock.now, leaseFor: 2_000_000) else {
+            Issue.record("instance one could not lease the delivery")
+            return
+        }
+        let delivery = two.startDeliverer()
+        defer { delivery.stop() }
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(receiver.deliveries.isEmpty)
+        #expect(try await two.core.store.callbackDelivery(eventId: eventId)?.state == .pending)
+        clock.advance(seconds: 3)
+        #expect(try await delivery.next(1) == [.delivered(eventId: eventId, attempts: 1, status: 200)])
+        #expect(receiver.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [eventId])
+    }
+
     /// While the database cannot be reached, a call answers a clear 500 within the connection
     /// wait; when it is back, the store reconnects by itself.
     @Test func anUnreachableDatabaseIsAClear500AndTheStoreReconnects() async throws {
@@ -202,7 +289,9 @@ import Testing
     @Test func wrongCredentialsSaySo() async throws {
         let postgres = try await ThrowawayPostgres.shared()
         let url = try await postgres.newDatabase().replacingOccurrences(of: ":\(postgres.password)@", with: ":wrong@")
-        let h = try await Harness.make(.postgres, sharing: url)
+        let store = try PostgresClaimStore(url: DatabaseURL(parsing: url), logger: Logger(label: "clickbridge.postgres"),
+                                           connectionWait: .seconds(2))
+        let h = try Harness(clock: ManualClock()) { $0.store = store }
         let message = await h.fails(.registerDevice(deviceId: newDeviceId()), as: bridgeA, body: "{}", "InternalFailureException", 500)
         #expect(message.contains("refused the service's credentials") && message.contains("user and password"), "\(message)")
     }
