@@ -22,9 +22,15 @@ struct CommandLineTests {
         #expect(published.out.contains("registered \(device) with claim code \(code)"))
         #expect(published.out.contains("published LONG for \(device)"))
 
-        // claim waits for the press that arrives while it counts down.
+        // claim waits for the press that arrives while it counts down. The press goes once the
+        // service has the initiation (a fixed head start lost the race on a loaded machine).
         async let claimed = ClickBridgeBinary.run(["claim", device, "--tag", "room=hall", "--timeout", "20s"] + common)
-        try await Task.sleep(for: .milliseconds(700))
+        let bridge = try service.client("bridge")
+        let deadline = ContinuousClock.now + .seconds(15)
+        while try await bridge.describeRegistration(deviceId: device).claimState != .claimInitiated {
+            guard ContinuousClock.now < deadline else { Issue.record("claim did not initiate within 15 s"); break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let press = try await ClickBridgeBinary.run(["publish", "--device-id", device] + common)
         #expect(press.status == 0, "\(press.err)")
         let claim = try await claimed
