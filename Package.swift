@@ -21,7 +21,7 @@ let coreTargets: [Target] = [
     // core-only builds leave them out.
     .executableTarget(name: "clickbridge-bench",
                       dependencies: ["Presses", "Lines", "TracePlot"]
-                          + (coreOnly ? [] : ["Bridge", "CMosquitto", .product(name: "Logging", package: "swift-log")]),
+                          + (coreOnly ? [] : ["Bridge", "CMosquitto", "TestSupport", .product(name: "Logging", package: "swift-log")]),
                       path: "Benchmarks/ClickBridgeBench"),
     .testTarget(name: "LinesTests", dependencies: ["Lines", "Presses", "PressTimelines"]),
     // `clickbridge plot`: traces drawn as SVG from what the detector decided.

@@ -7,6 +7,7 @@ import Glibc
 import Lines
 import Logging
 import Presses
+import TestSupport
 
 /// Press decision to the `action` message at a subscriber on loopback (BENCHMARKS.md, "MQTT:
 /// press decision to the action message"). What `run` runs, in one process: the embedded claim
@@ -149,7 +150,7 @@ final class BenchBroker {
         guard let executable = paths.map({ $0 + "/mosquitto" }).first(where: { access($0, X_OK) == 0 }) else {
             throw BenchFailure("no mosquitto executable (Debian: apt install mosquitto)")
         }
-        port = try Self.freePort()
+        port = try freePort()
         logPath = dir + "/mosquitto.log"
         let conf = dir + "/mosquitto.conf"
         try "listener \(port) 127.0.0.1\nallow_anonymous true\nlog_dest stderr\n".write(toFile: conf, atomically: true, encoding: .utf8)
@@ -163,7 +164,7 @@ final class BenchBroker {
         let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard rc == 0 else { throw BenchFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
         for _ in 0..<200 {
-            if Self.accepts(port) { return }
+            if acceptsConnections(port: port) { return }
             usleep(25_000)
         }
         stop()
@@ -178,31 +179,6 @@ final class BenchBroker {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var size = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) == 0 && getsockname(fd, $0, &size) == 0 }
-        }
-        guard ok else { throw BenchFailure("cannot find a free port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 }
 
 struct BenchFailure: Error, CustomStringConvertible {

@@ -36,7 +36,7 @@ final class TestBroker: @unchecked Sendable {
     func start() async throws {
         process = try LaunchedProcess(Self.executable, ["-c", configPath], standardError: .file(logPath))
         for _ in 0..<200 {
-            if Self.accepts(port) { return }
+            if acceptsConnections(port: port) { return }
             try await Task.sleep(for: .milliseconds(25))
         }
         throw BrokerFailure(description: "mosquitto did not listen on \(port): \(log)")
@@ -52,17 +52,6 @@ final class TestBroker: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    static func accepts(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
 
     struct BrokerFailure: Error, CustomStringConvertible { var description: String }
 }

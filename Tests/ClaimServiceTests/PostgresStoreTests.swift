@@ -168,16 +168,8 @@ import Testing
     /// Two instances' deliverers both running, events ingested on either: each callback goes out
     /// once, in the order of the events.
     @Test func eachCallbackIsDeliveredOnceWithBothInstancesDelivering() async throws {
-        let (receiver, callback) = try await HTTPReceiver.started(path: "/callback")
+        let (receiver, _, one, two, id) = try await Self.twoInstancesWithACallback()
         defer { receiver.stop() }
-        let url = try await ThrowawayPostgres.shared().newDatabase()
-        let clock = ManualClock()
-        let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
-        let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
-        let id = newDeviceId()
-        try await one.register(id)
-        try await one.claim(id)
-        try await one.setCallback(id, url: callback)
         let deliveries = [one.startDeliverer(), two.startDeliverer()]
         defer { deliveries.forEach { $0.stop() } }
         var sent: [String] = []
@@ -195,16 +187,8 @@ import Testing
     /// An instance that dies holding a delivery's lease leaves it to another, which takes it over
     /// once the lease has run out, and not before.
     @Test func aDeliveryLeftByADeadInstanceIsTakenOverWhenItsLeaseEnds() async throws {
-        let (receiver, callback) = try await HTTPReceiver.started(path: "/callback")
+        let (receiver, clock, one, two, id) = try await Self.twoInstancesWithACallback()
         defer { receiver.stop() }
-        let url = try await ThrowawayPostgres.shared().newDatabase()
-        let clock = ManualClock()
-        let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
-        let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
-        let id = newDeviceId()
-        try await one.register(id)
-        try await one.claim(id)
-        try await one.setCallback(id, url: callback)
         let eventId = UUID().uuidString
         try await one.press(id, eventId: eventId)
         // Instance one takes the delivery and is never heard of again.
@@ -220,6 +204,21 @@ import Testing
         clock.advance(seconds: 3)
         #expect(try await delivery.next(1) == [.delivered(eventId: eventId, attempts: 1, status: 200)])
         #expect(receiver.deliveries.map { $0.headers["x-clickbridge-event-id"] } == [eventId])
+    }
+
+    /// Two instances on one new database with one clock, and a device claimed on the first with
+    /// a click callback to a real receiver.
+    static func twoInstancesWithACallback() async throws -> (HTTPReceiver, ManualClock, Harness, Harness, String) {
+        let (receiver, callback) = try await HTTPReceiver.started(path: "/callback")
+        let url = try await ThrowawayPostgres.shared().newDatabase()
+        let clock = ManualClock()
+        let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+        let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+        let id = newDeviceId()
+        try await one.register(id)
+        try await one.claim(id)
+        try await one.setCallback(id, url: callback)
+        return (receiver, clock, one, two, id)
     }
 
     /// While the database cannot be reached, a call answers a clear 500 within the connection
