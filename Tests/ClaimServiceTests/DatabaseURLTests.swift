@@ -2,7 +2,7 @@ import Testing
 
 @testable import ClaimService
 
-/// `serve --database`: every form DESIGN.md gives, and a clear refusal of what is not one.
+/// `serve --database`: every form of the URL (ARCHITECTURE.md, "A fleet on PostgreSQL"), and a clear refusal of what is not one.
 @Suite struct DatabaseURLTests {
     @Test func theShortestForm() throws {
         let url = try DatabaseURL(parsing: "postgres://clickbridge@db.example.net/fleet")

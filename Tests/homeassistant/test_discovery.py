@@ -304,7 +304,7 @@ def test_a_bad_topic_or_non_object_is_rejected(announced):
 
 
 def test_abbreviated_keys_are_expanded_as_home_assistant_does(announced):
-    # DESIGN.md allows abbreviations; the validation must accept them the way HA reads them.
+    # Home Assistant accepts abbreviated discovery keys; the validation must expand them the way HA reads them.
     topic, payload = first(announced[0], "event")
     short = {"stat_t" if k == "state_topic" else "avty_t" if k == "availability_topic" else k: v for k, v in payload.items()}
     short["dev"] = {"ids" if k == "identifiers" else k: v for k, v in short.pop("device").items()}
