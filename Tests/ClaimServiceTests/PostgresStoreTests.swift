@@ -210,15 +210,21 @@ import Testing
     /// a click callback to a real receiver.
     static func twoInstancesWithACallback() async throws -> (HTTPReceiver, ManualClock, Harness, Harness, String) {
         let (receiver, callback) = try await HTTPReceiver.started(path: "/callback")
-        let url = try await ThrowawayPostgres.shared().newDatabase()
-        let clock = ManualClock()
-        let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
-        let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
-        let id = newDeviceId()
-        try await one.register(id)
-        try await one.claim(id)
-        try await one.setCallback(id, url: callback)
-        return (receiver, clock, one, two, id)
+        do {
+            let url = try await ThrowawayPostgres.shared().newDatabase()
+            let clock = ManualClock()
+            let one = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+            let two = try await Harness.make(.postgres, clock: clock, sharing: url, configure: CallbackDeliveryTests.loopback)
+            let id = newDeviceId()
+            try await one.register(id)
+            try await one.claim(id)
+            try await one.setCallback(id, url: callback)
+            return (receiver, clock, one, two, id)
+        } catch {
+            // The caller's `defer` stops it only once this returns.
+            receiver.stop()
+            throw error
+        }
     }
 
     /// While the database cannot be reached, a call answers a clear 500 within the connection
