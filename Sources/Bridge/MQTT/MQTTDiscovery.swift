@@ -23,32 +23,32 @@ public struct MQTTDiscovery: Sendable {
             for g in gestures where !eventTypes.contains(GestureVocabulary.eventType(g)) {
                 eventTypes.append(GestureVocabulary.eventType(g))
             }
-            let entity: [String: Any] = [
-                "name": button.name,
+            let entity: MQTTJSON = [
+                "name": .string(button.name),
                 "unique_id": "clickbridge_\(topics.node)_\(level)",
-                "state_topic": topics.event(button.name),
-                "event_types": eventTypes,
+                "state_topic": .string(topics.event(button.name)),
+                "event_types": .array(eventTypes.map(MQTTJSON.string)),
                 "device_class": "button",
-                "availability_topic": topics.availability,
+                "availability_topic": .string(topics.availability),
                 "qos": 1,
                 "device": device,
                 "origin": Self.origin,
             ]
-            out.append(MQTTMessage(topic: eventTopic(level), payload: JSON.bytes(entity), retain: true))
+            out.append(MQTTMessage(topic: eventTopic(level), payload: entity.bytes, retain: true))
             for g in gestures {
                 guard let type = GestureVocabulary.triggerType(g) else { continue }
                 // Device triggers carry no availability: Home Assistant's trigger schema drops it.
-                let trigger: [String: Any] = [
+                let trigger: MQTTJSON = [
                     "automation_type": "trigger",
-                    "type": type,
+                    "type": .string(type),
                     "subtype": "button_\(index + 1)",
-                    "topic": topics.action(button.name),
-                    "payload": GestureVocabulary.action(g),
+                    "topic": .string(topics.action(button.name)),
+                    "payload": .string(GestureVocabulary.action(g)),
                     "qos": 1,
                     "device": device,
                     "origin": Self.origin,
                 ]
-                out.append(MQTTMessage(topic: triggerTopic(level, g), payload: JSON.bytes(trigger), retain: true))
+                out.append(MQTTMessage(topic: triggerTopic(level, g), payload: trigger.bytes, retain: true))
             }
         }
         return out
@@ -67,9 +67,9 @@ public struct MQTTDiscovery: Sendable {
     }
 
     /// One device per node.
-    var device: [String: Any] {
-        ["identifiers": ["clickbridge_\(topics.node)"], "name": topics.node, "manufacturer": "ClickBridge", "model": "ClickBridge"]
+    var device: MQTTJSON {
+        ["identifiers": ["clickbridge_\(topics.node)"], "name": .string(topics.node), "manufacturer": "ClickBridge", "model": "ClickBridge"]
     }
 
-    static var origin: [String: Any] { ["name": "ClickBridge"] }
+    static var origin: MQTTJSON { ["name": "ClickBridge"] }
 }

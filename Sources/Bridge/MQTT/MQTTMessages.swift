@@ -80,24 +80,24 @@ public struct MQTTTopics: Sendable {
 
     /// The two messages of one gesture, in this order: `action`, then `event`. QoS 1, not retained.
     public func messages(for p: GesturePublication) -> [MQTTMessage] {
-        var event: [String: Any] = [
-            "event_type": GestureVocabulary.eventType(p.gesture.name),
-            "gesture": p.gesture.name.rawValue,
-            "button": p.button,
-            "device_id": p.deviceId,
-            "event_id": p.eventId,
-            "pressed_at": p.pressedAt,
-            "decided_at": p.decidedAt,
+        var event: [String: MQTTJSON] = [
+            "event_type": .string(GestureVocabulary.eventType(p.gesture.name)),
+            "gesture": .string(p.gesture.name.rawValue),
+            "button": .string(p.button),
+            "device_id": .string(p.deviceId),
+            "event_id": .string(p.eventId),
+            "pressed_at": .string(p.pressedAt),
+            "decided_at": .string(p.decidedAt),
         ]
         if let count = p.gesture.count {
-            event["count"] = count
+            event["count"] = .int(count)
             // Home Assistant's multi_press_end carries its count under this name.
-            if p.gesture.name != .longRepeat { event["multi_press_count"] = count }
+            if p.gesture.name != .longRepeat { event["multi_press_count"] = .int(count) }
         }
-        if let held = p.gesture.heldFor { event["held_for"] = Double(held.nanoseconds) / 1e9 }
+        if let held = p.gesture.heldFor { event["held_for"] = .double(Double(held.nanoseconds) / 1e9) }
         return [
             MQTTMessage(topic: action(p.button), text: GestureVocabulary.action(p.gesture.name), retain: false),
-            MQTTMessage(topic: self.event(p.button), payload: JSON.bytes(event), retain: false),
+            MQTTMessage(topic: self.event(p.button), payload: MQTTJSON.object(event).bytes, retain: false),
         ]
     }
 }
@@ -145,13 +145,5 @@ public enum GestureVocabulary {
             case .longRepeat: timing.repeat > .zero
             }
         }
-    }
-}
-
-enum JSON {
-    /// Sorted keys and unescaped slashes: the same input gives the same bytes.
-    static func bytes(_ object: Any) -> [UInt8] {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Array(data)
     }
 }
