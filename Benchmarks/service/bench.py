@@ -219,42 +219,73 @@ class ServiceUsage:
                 "service_involuntary_switches_per_request": round((end[2] - self.start[2]) / n, 2)}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", required=True, help="release clickbridge binary")
-    ap.add_argument("--moto-server", help="moto_server executable (skip moto if absent)")
-    ap.add_argument("--duration", type=int, default=10)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--connections", type=int, default=16)
-    ap.add_argument("--ingest-requests", type=int, default=120_000, help="pre-signed distinct events")
-    ap.add_argument("--state-dir", help="where the service keeps its SQLite file (default: a temp dir on disk)")
-    ap.add_argument("--verbose", action="store_true")
-    args = ap.parse_args()
+def run_wrk_split(targets: list[tuple[str, pathlib.Path, dict | None]], args) -> dict:
+    """wrk against each instance at once, the connections and threads shared out between them; the
+    requests/s add up, and the latencies reported are the worst instance's."""
+    if len(targets) == 1:
+        url, script, env = targets[0]
+        return run_wrk(url, script, args, env)
+    share = argparse.Namespace(**vars(args))
+    share.threads = max(1, args.threads // len(targets))
+    share.connections = max(1, args.connections // len(targets))
+    procs = []
+    for url, script, env in targets:
+        cmd = ["wrk", f"-t{share.threads}", f"-c{share.connections}", f"-d{args.duration}s", "--latency", "-s", str(script), url]
+        procs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=dict(os.environ, **(env or {})))))
+    parts = []
+    for cmd, proc in procs:
+        out, _ = proc.communicate()
+        if proc.returncode:
+            raise RuntimeError(f"{' '.join(cmd)} failed")
+        if args.verbose:
+            print(out, file=sys.stderr)
+        parts.append(parse_wrk(out))
+    return {"rps": sum(p["rps"] for p in parts), "p50_ms": max(p["p50_ms"] for p in parts),
+            "p99_ms": max(p["p99_ms"] for p in parts), "requests": sum(p["requests"] for p in parts),
+            "non2xx": sum(p["non2xx"] for p in parts), "socket_errors": "; ".join(p["socket_errors"] for p in parts if p["socket_errors"]),
+            "command": " & ".join(" ".join(cmd) for cmd, _ in procs), "per_instance_rps": [p["rps"] for p in parts]}
 
+
+class Usage:
+    """ServiceUsage summed over the instances."""
+
+    def __init__(self, pids: list[int]):
+        self.parts = [ServiceUsage(pid) for pid in pids]
+
+    def per_request(self, requests: int) -> dict:
+        each = [u.per_request(requests) for u in self.parts]
+        return {k: round(sum(e[k] for e in each), 2) for k in each[0]}
+
+
+BACKENDS = {"sqlite": (None, 1), "postgres": ("postgres", 1), "postgres2": ("postgres", 2)}
+
+
+def bench_backend(args, backend: str, postgres, credentials: pathlib.Path, keys: dict, parent: pathlib.Path) -> dict:
+    """DescribeDevice and ingest against `serve` on one backend, started here and stopped at the end."""
     import boto3
     import requests
     from botocore.config import Config
 
-    work = pathlib.Path(tempfile.mkdtemp(prefix="clickbridge-bench-", dir=args.state_dir))
-    akid_bridge, secret_bridge = "AKIABENCHBRIDGE00001", secrets.token_urlsafe(30)
-    akid_owner, secret_owner = "AKIABENCHOWNER000001", secrets.token_urlsafe(30)
-    (work / "credentials").write_text(
-        f"[bridge]\naws_access_key_id = {akid_bridge}\naws_secret_access_key = {secret_bridge}\naws_account_id = {ACCOUNT}\n\n"
-        f"[owner]\naws_access_key_id = {akid_owner}\naws_secret_access_key = {secret_owner}\naws_account_id = {ACCOUNT}\n")
-    (work / "credentials").chmod(0o600)  # serve refuses credentials that others may read
-    state = work / "state"
-    state.mkdir()
-    port = free_port()
-    host = f"127.0.0.1:{port}"
-    log = open(work / "serve.log", "wb")
-    serve = subprocess.Popen([args.bin, "serve", "--listen", host, "--state-dir", str(state),
-                              "--credentials", str(work / "credentials")], stdout=log, stderr=subprocess.STDOUT)
-    procs = [serve]
-    results: dict = {"machine": {"nproc": os.cpu_count(), "loadavg_before": os.getloadavg()}}
+    engine, instances = BACKENDS[backend]
+    work = pathlib.Path(tempfile.mkdtemp(prefix=f"{backend}-", dir=parent))
+    database = postgres.new_database() if engine == "postgres" else None
+    procs, hosts = [], []
+    results: dict = {}
     try:
-        wait_port(port, serve, "clickbridge serve")
-        bridge = Signer(akid_bridge, secret_bridge, "iot1click")
-        owner = Signer(akid_owner, secret_owner, "iot1click")
+        for n in range(instances):
+            state = work / f"state-{n}"
+            state.mkdir()
+            port = free_port()
+            command = [args.bin, "serve", "--listen", f"127.0.0.1:{port}", "--state-dir", str(state),
+                       "--credentials", str(credentials)]
+            if database:
+                command += ["--database", database]
+            procs.append(subprocess.Popen(command, stdout=open(work / f"serve-{n}.log", "wb"), stderr=subprocess.STDOUT))
+            wait_port(port, procs[-1], f"clickbridge serve ({backend}, instance {n + 1})")
+            hosts.append(f"127.0.0.1:{port}")
+        host = hosts[0]
+        bridge = Signer(keys["bridge"][0], keys["bridge"][1], "iot1click")
+        owner = Signer(keys["owner"][0], keys["owner"][1], "iot1click")
         check_signer_matches_botocore(owner, host)
 
         # Set-up through the real API: register, initiate, press, finalize.
@@ -266,7 +297,7 @@ def main() -> None:
         r = post(f"/devices/{device_id}/registration", {"type": "button"}, method="PUT")
         assert r.status_code == 200, r.text
         c = boto3.client("iot1click-devices", endpoint_url=f"http://{host}", region_name=REGION,
-                         aws_access_key_id=akid_owner, aws_secret_access_key=secret_owner,
+                         aws_access_key_id=keys["owner"][0], aws_secret_access_key=keys["owner"][1],
                          config=Config(retries={"mode": "standard", "max_attempts": 1}))
         c.initiate_device_claim(DeviceId=device_id)
         ts = dt.datetime.now(dt.timezone.utc)
@@ -276,70 +307,54 @@ def main() -> None:
         assert r.status_code == 200, r.text
         assert c.finalize_device_claim(DeviceId=device_id, Tags={"bench": "yes"})["State"] == "CLAIMED"
 
-        # DescribeDevice: one pre-signed GET; check it is accepted before timing it.
+        # DescribeDevice: one pre-signed GET per instance; each checked before timing.
         path = f"/devices/{device_id}"
-        headers = owner.headers("GET", path, "", host, b"", amz_now(), None)
-        r = requests.get(f"http://{host}{path}", headers=headers)
-        assert r.status_code == 200 and r.json()["deviceDescription"]["deviceId"] == device_id, r.text
-        script = work / "describe.lua"
-        script.write_text(single_request_script("GET", path, headers))
-        usage = ServiceUsage(serve.pid)
-        results["describe"] = run_wrk(f"http://{host}", script, args)
+        targets = []
+        for n, h in enumerate(hosts):
+            headers = owner.headers("GET", path, "", h, b"", amz_now(), None)
+            r = requests.get(f"http://{h}{path}", headers=headers)
+            assert r.status_code == 200 and r.json()["deviceDescription"]["deviceId"] == device_id, r.text
+            script = work / f"describe-{n}.lua"
+            script.write_text(single_request_script("GET", path, headers))
+            targets.append((f"http://{h}", script, None))
+        usage = Usage([p.pid for p in procs])
+        results["describe"] = run_wrk_split(targets, args)
         results["describe"].update(usage.per_request(results["describe"]["requests"]))
 
-        # Event ingest: distinct, pre-signed events, each a durable write.
-        reqfile = work / "events.tsv"
+        # Event ingest: distinct, pre-signed events, each a durable write; each instance its own share.
         amzdate = amz_now()
         base = dt.datetime.now(dt.timezone.utc)
         epath = f"/devices/{device_id}/events"
         t0 = time.monotonic()
-        with open(reqfile, "w") as f:
-            for n in range(args.ingest_requests):
-                t = base + dt.timedelta(milliseconds=n)
-                stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
-                body = json.dumps({"eventId": str(uuid.uuid4()), "clickType": "SINGLE", "reportedTime": stamp,
-                                   "remainingLife": 98.5}, separators=(",", ":"))
-                h = bridge.headers("POST", epath, "", host, body.encode(), amzdate, "application/json")
-                f.write(f"{epath}\t{host}\t{amzdate}\t{h['Authorization']}\t{body}\n")
+        targets = []
+        threads = max(1, args.threads // len(hosts))
+        for n, h in enumerate(hosts):
+            reqfile = work / f"events-{n}.tsv"
+            with open(reqfile, "w") as f:
+                for i in range(args.ingest_requests // len(hosts)):
+                    t = base + dt.timedelta(milliseconds=i * len(hosts) + n)
+                    stamp = t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+                    body = json.dumps({"eventId": str(uuid.uuid4()), "clickType": "SINGLE", "reportedTime": stamp,
+                                       "remainingLife": 98.5}, separators=(",", ":"))
+                    hd = bridge.headers("POST", epath, "", h, body.encode(), amzdate, "application/json")
+                    f.write(f"{epath}\t{h}\t{amzdate}\t{hd['Authorization']}\t{body}\n")
+            script = work / f"ingest-{n}.lua"
+            script.write_text(MANY_REQUESTS_LUA)
+            targets.append((f"http://{h}", script, {"CB_REQUESTS": str(reqfile), "CB_THREADS": str(threads)}))
         results["ingest_presign_seconds"] = round(time.monotonic() - t0, 1)
         def count_events() -> int:
             return sum(len(p["Events"]) for p in c.get_paginator("list_device_events").paginate(
                 DeviceId=device_id, FromTimeStamp=base - dt.timedelta(minutes=1),
                 ToTimeStamp=base + dt.timedelta(minutes=10), PaginationConfig={"PageSize": 250}))
         before = count_events()
-        script = work / "ingest.lua"
-        script.write_text(MANY_REQUESTS_LUA)
-        usage = ServiceUsage(serve.pid)
-        results["ingest"] = run_wrk(f"http://{host}", script, args,
-                                    env={"CB_REQUESTS": str(reqfile), "CB_THREADS": str(args.threads)})
+        usage = Usage([p.pid for p in procs])
+        results["ingest"] = run_wrk_split(targets, args)
         results["ingest"].update(usage.per_request(results["ingest"]["requests"]))
         results["ingest"]["presigned"] = args.ingest_requests
         # Every counted request must be a new, stored event: count them through the API.
         results["ingest"]["stored_events"] = count_events() - before
-
-        # moto's server, same wrk settings, on iot ListThings.
-        if args.moto_server:
-            mport = free_port()
-            moto = subprocess.Popen([args.moto_server, "-p", str(mport)], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            procs.append(moto)
-            wait_port(mport, moto, "moto_server")
-            mhost = f"127.0.0.1:{mport}"
-            iot = boto3.client("iot", endpoint_url=f"http://{mhost}", region_name=REGION,
-                               aws_access_key_id="AKIAMOTO", aws_secret_access_key="moto")
-            for i in range(3):
-                iot.create_thing(thingName=f"bench-{i}")
-            msigner = Signer("AKIAMOTO", "moto", "iot")
-            mheaders = msigner.headers("GET", "/things", "", mhost, b"", amz_now(), None)
-            r = requests.get(f"http://{mhost}/things", headers=mheaders)
-            assert r.status_code == 200 and len(r.json()["things"]) == 3, r.text
-            script = work / "moto.lua"
-            script.write_text(single_request_script("GET", "/things", mheaders))
-            results["moto_list_things"] = run_wrk(f"http://{mhost}", script, args)
-            results["describe_over_moto"] = round(results["describe"]["rps"] / results["moto_list_things"]["rps"], 1)
-        results["machine"]["loadavg_after"] = os.getloadavg()
-        rss = pathlib.Path(f"/proc/{serve.pid}/status").read_text()
-        results["service_vmhwm_kib"] = int(re.search(r"VmHWM:\s+(\d+)", rss).group(1))
+        results["service_vmhwm_kib"] = [int(re.search(r"VmHWM:\s+(\d+)", pathlib.Path(f"/proc/{p.pid}/status").read_text()).group(1))
+                                        for p in procs]
     finally:
         for p in procs:
             if p.poll() is None:
@@ -348,23 +363,99 @@ def main() -> None:
                     p.wait(10)
                 except subprocess.TimeoutExpired:
                     p.kill()
+    return results
+
+
+def bench_moto(args, moto_server: str) -> dict:
+    import boto3
+    import requests
+
+    mport = free_port()
+    moto = subprocess.Popen([moto_server, "-p", str(mport)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    work = pathlib.Path(tempfile.mkdtemp(prefix="moto-"))
+    try:
+        wait_port(mport, moto, "moto_server")
+        mhost = f"127.0.0.1:{mport}"
+        iot = boto3.client("iot", endpoint_url=f"http://{mhost}", region_name=REGION,
+                           aws_access_key_id="AKIAMOTO", aws_secret_access_key="moto")
+        for i in range(3):
+            iot.create_thing(thingName=f"bench-{i}")
+        msigner = Signer("AKIAMOTO", "moto", "iot")
+        mheaders = msigner.headers("GET", "/things", "", mhost, b"", amz_now(), None)
+        r = requests.get(f"http://{mhost}/things", headers=mheaders)
+        assert r.status_code == 200 and len(r.json()["things"]) == 3, r.text
+        script = work / "moto.lua"
+        script.write_text(single_request_script("GET", "/things", mheaders))
+        return run_wrk(f"http://{mhost}", script, args)
+    finally:
+        moto.send_signal(signal.SIGTERM)
+        moto.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True, help="release clickbridge binary")
+    ap.add_argument("--moto-server", help="moto_server executable (skip moto if absent)")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=16)
+    ap.add_argument("--ingest-requests", type=int, default=120_000, help="pre-signed distinct events")
+    ap.add_argument("--state-dir", help="where the service keeps its SQLite file and PostgreSQL its cluster (default: a temp dir on disk)")
+    ap.add_argument("--backends", default="sqlite",
+                    help="comma-separated, in this order: sqlite; postgres (one instance); postgres2 (two instances on one database)")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    backends = args.backends.split(",")
+    for backend in backends:
+        if backend not in BACKENDS:
+            ap.error(f"--backends: {backend} is not one of {', '.join(BACKENDS)}")
+
+    work = pathlib.Path(tempfile.mkdtemp(prefix="clickbridge-bench-", dir=args.state_dir))
+    keys = {"bridge": ("AKIABENCHBRIDGE00001", secrets.token_urlsafe(30)),
+            "owner": ("AKIABENCHOWNER000001", secrets.token_urlsafe(30))}
+    credentials = work / "credentials"
+    credentials.write_text("\n".join(f"[{name}]\naws_access_key_id = {akid}\naws_secret_access_key = {secret}\naws_account_id = {ACCOUNT}\n"
+                                     for name, (akid, secret) in keys.items()))
+    credentials.chmod(0o600)  # serve refuses credentials that others may read
+    postgres = None
+    results: dict = {"machine": {"nproc": os.cpu_count(), "loadavg_before": os.getloadavg()}}
+    try:
+        if any(BACKENDS[b][0] == "postgres" for b in backends):
+            # The cluster on the same disk as SQLite's file (not tmpfs), so its fsync is a real one.
+            sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "Tests" / "conformance"))
+            from throwaway_postgres import ThrowawayPostgres
+            # Beside `work`, not in it: the server's socket path must stay under 108 bytes.
+            tempfile.tempdir = str(work.parent)
+            postgres = ThrowawayPostgres()
+            tempfile.tempdir = None
+        for backend in backends:
+            results[backend] = bench_backend(args, backend, postgres, credentials, keys, work)
+        if args.moto_server:
+            results["moto_list_things"] = bench_moto(args, args.moto_server)
+        results["machine"]["loadavg_after"] = os.getloadavg()
+    finally:
+        if postgres:
+            postgres.drop()
         shutil.rmtree(work, ignore_errors=True)
 
     print(json.dumps(results, indent=2))
-    d, i = results["describe"], results["ingest"]
     print("\n| call | requests/s | p50 | p99 | notes |\n| --- | --- | --- | --- | --- |")
-    print(f"| clickbridge DescribeDevice (signed) | {d['rps']:,.0f} | {d['p50_ms']:.2f} ms | {d['p99_ms']:.2f} ms | "
-          f"{d['requests']} requests, non-2xx {d['non2xx']}; service CPU {d['service_cpu_us_per_request']} µs and "
-          f"{d['service_voluntary_switches_per_request']} sleeps per request |")
-    print(f"| clickbridge event ingest (signed, durable) | {i['rps']:,.0f} | {i['p50_ms']:.2f} ms | {i['p99_ms']:.2f} ms | "
-          f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']}; "
-          f"service CPU {i['service_cpu_us_per_request']} µs and {i['service_voluntary_switches_per_request']} sleeps per request |")
-    if "moto_list_things" in results:
-        m = results["moto_list_things"]
-        print(f"| moto_server iot ListThings | {m['rps']:,.0f} | {m['p50_ms']:.2f} ms | {m['p99_ms']:.2f} ms | "
-              f"DescribeDevice/ListThings = {results['describe_over_moto']}x |")
-    if i["requests"] > i["presigned"] or i["non2xx"]:
-        print("\nWARNING: the ingest run used up the pre-signed events or got errors; raise --ingest-requests.")
+    names = {"sqlite": "SQLite", "postgres": "PostgreSQL, 1 instance", "postgres2": "PostgreSQL, 2 instances"}
+    moto = results.get("moto_list_things")
+    for backend in backends:
+        d, i = results[backend]["describe"], results[backend]["ingest"]
+        ratio = f"; {d['rps'] / moto['rps']:.1f}x moto" if moto else ""
+        print(f"| DescribeDevice (signed), {names[backend]} | {d['rps']:,.0f} | {d['p50_ms']:.2f} ms | {d['p99_ms']:.2f} ms | "
+              f"{d['requests']} requests, non-2xx {d['non2xx']}{ratio}; service CPU {d['service_cpu_us_per_request']} µs and "
+              f"{d['service_voluntary_switches_per_request']} sleeps per request |")
+        print(f"| event ingest (signed, durable), {names[backend]} | {i['rps']:,.0f} | {i['p50_ms']:.2f} ms | {i['p99_ms']:.2f} ms | "
+              f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']}; "
+              f"service CPU {i['service_cpu_us_per_request']} µs and {i['service_voluntary_switches_per_request']} sleeps per request |")
+        if i["requests"] > i["presigned"] or i["non2xx"]:
+            print(f"\nWARNING ({names[backend]}): the ingest run used up the pre-signed events or got errors; raise --ingest-requests.")
+    if moto:
+        print(f"| moto_server iot ListThings | {moto['rps']:,.0f} | {moto['p50_ms']:.2f} ms | {moto['p99_ms']:.2f} ms | |")
 
 
 if __name__ == "__main__":
