@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 import ClaimService
 import ClaimStorePostgres
 import Foundation
@@ -127,6 +128,8 @@ struct Serve: AsyncParsableCommand {
         let server = try ClaimServer(configuration: config) { bound in
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
             Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (\(where_), credentials \(credentialsPath))")
+            // For udev/clickbridge-serve@.service (Type=notify); nothing outside systemd.
+            SystemdNotifier().ready()
         }
         do {
             try await server.runUntilTerminated()
