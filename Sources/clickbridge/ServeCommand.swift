@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
                                valueName: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]"))
     var database: String?
 
-    @Option(help: "Credentials file (AWS shared-credentials INI with aws_account_id per profile).")
+    @Option(help: "Credentials file (AWS shared-credentials INI with aws_account_id per profile). With --database, its principals that the database lacks are imported into it.")
     var credentials: String?
 
     @Flag(help: "Accept unsigned requests (as account 000000000000). Only allowed on a loopback address.")
