@@ -62,12 +62,12 @@ final class ClaimServiceCore: Sendable {
         .init(claimExpiry: configuration.claimExpiry, reportedTimeTolerance: configuration.reportedTimeTolerance)
     }
 
-    func authenticate(_ request: SignedRequest, signingName: String) throws(ServiceError) -> Authentication {
+    func authenticate(_ request: SignedRequest, signingName: String) async throws(ServiceError) -> Authentication {
         if configuration.allowUnsigned, request.header("authorization") == nil,
            !(request.rawQuery ?? "").contains("X-Amz-Signature=") {
             return Authentication(caller: configuration.unsignedCaller, signature: nil)
         }
-        switch configuration.authenticator.authenticate(request, expectedService: signingName) {
+        switch await configuration.authenticator.authenticate(request, expectedService: signingName) {
         case .success(let authentication): return authentication
         case .failure(let error): throw error
         }

@@ -59,7 +59,7 @@ struct ClaimServiceResponder: HTTPResponder {
             if let authority = request.head.authority { headers.append((name: "host", value: authority)) }
             let signed = SignedRequest(
                 method: method, rawPath: request.uri.path, rawQuery: request.uri.query, headers: headers, body: body)
-            let authentication = try core.authenticate(signed, signingName: wire == .json11 ? "a4b" : "iot1click")
+            let authentication = try await core.authenticate(signed, signingName: wire == .json11 ? "a4b" : "iot1click")
             let operation: ServiceOperation
             switch match {
             case .operation(let op): operation = op

@@ -35,9 +35,14 @@ public struct ClaimServiceSettings: Sendable {
     /// and assembles the service's configuration.
     public func configuration() throws(CredentialsFileError) -> ClaimServiceConfiguration {
         let store = try CredentialStore(path: credentialsPath)
-        return ClaimServiceConfiguration(
+        return configuration(authenticator: CredentialStoreAuthenticator(store: store))
+    }
+
+    /// The service's configuration with keys from elsewhere: a fleet's database.
+    public func configuration(authenticator: any RequestAuthenticator) -> ClaimServiceConfiguration {
+        ClaimServiceConfiguration(
             stateDirectory: stateDirectory, host: listen.host, port: listen.port,
-            authenticator: CredentialStoreAuthenticator(store: store),
+            authenticator: authenticator,
             allowUnsigned: allowUnsigned,
             claimExpiry: claimExpiry,
             eventRetention: eventRetention,

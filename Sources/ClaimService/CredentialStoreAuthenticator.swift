@@ -12,7 +12,7 @@ public struct CredentialStoreAuthenticator: RequestAuthenticator {
         self.verifier = verifier
     }
 
-    public func authenticate(_ request: SignedRequest, expectedService: String) -> Result<Authentication, ServiceError> {
+    public func authenticate(_ request: SignedRequest, expectedService: String) async -> Result<Authentication, ServiceError> {
         let sigv4 = SigV4Request(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery ?? "",
                                  headers: request.headers, body: request.body)
         do {

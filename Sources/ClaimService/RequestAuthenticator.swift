@@ -26,10 +26,10 @@ public struct SignedRequest: Sendable {
 
 /// Verifies a request's SigV4 signature and says who sent it. A failure is a 403 with an AWS
 /// common code (MissingAuthenticationTokenException, UnrecognizedClientException,
-/// InvalidSignatureException, ...).
+/// InvalidSignatureException, ...). Async, because a fleet's keys live in its database.
 public protocol RequestAuthenticator: Sendable {
     /// `expectedService` is the signing name the route requires: `iot1click` or `a4b`.
-    func authenticate(_ request: SignedRequest, expectedService: String) -> Result<Authentication, ServiceError>
+    func authenticate(_ request: SignedRequest, expectedService: String) async -> Result<Authentication, ServiceError>
 }
 
 /// Who sent a request, and the signature that proved it.

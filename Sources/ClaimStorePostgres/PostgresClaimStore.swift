@@ -1,5 +1,6 @@
 import ClaimService
 import Foundation
+import OneClick
 import Logging
 import PostgresNIO
 import Synchronization
@@ -36,6 +37,8 @@ public final class PostgresClaimStore: Sendable {
     let tlsConfiguration: TLSConfiguration?
     let diagnosis = Mutex<(at: ContinuousClock.Instant, error: any Error)?>(nil)
     private let schema = Mutex<SchemaState>(.unknown)
+    /// A credentials file to import once the schema is there (`serve --credentials FILE`).
+    let principalsToImport: (file: CredentialsFile, path: String)?
 
     private enum SchemaState {
         case unknown
@@ -43,9 +46,13 @@ public final class PostgresClaimStore: Sendable {
         case ready
     }
 
-    /// Starts the pool (it connects when first used). `close()` stops it.
-    public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10)) throws(DatabaseURL.Invalid) {
+    /// Starts the pool (it connects when first used). `close()` stops it. `importing`: principals
+    /// of a credentials file, added by the first call that reaches the database, before any
+    /// request is answered, so no request is refused for want of a key the file has.
+    public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10),
+                importing principalsToImport: (file: CredentialsFile, path: String)? = nil) throws(DatabaseURL.Invalid) {
         self.url = url
+        self.principalsToImport = principalsToImport
         self.logger = logger
         self.connectionWait = connectionWait
         tlsConfiguration = try Self.tlsConfiguration(url)
@@ -64,6 +71,12 @@ public final class PostgresClaimStore: Sendable {
         client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let client = self.client
         runner = Mutex(Task { await client.run() })
+    }
+
+    /// Migrates the schema (and imports `importing`) now, if the database can be reached, rather
+    /// than at the first request; `serve` calls it at start. A failure is left to the next call.
+    package func prepare() async {
+        try? await ensureSchema()
     }
 
     /// Stops the pool; calls after it fail.
@@ -108,6 +121,17 @@ public final class PostgresClaimStore: Sendable {
     /// Runs `body` in one read-only transaction: a single snapshot for all its queries.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws(ServiceError) -> T {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    /// Runs `body`, a single statement, outside an explicit transaction: the statement is its own,
+    /// and one round trip instead of three (BEGIN, it, COMMIT).
+    func statement<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) async throws(ServiceError) -> T {
+        try await ensureSchema()
+        do {
+            return try await withConnection(body)
+        } catch {
+            throw await failure(error)
+        }
     }
 
     private func transaction<T: Sendable>(
@@ -189,6 +213,12 @@ public final class PostgresClaimStore: Sendable {
                         try await PostgresMigrations.migrate(connection, logger: logger)
                     }
                     if !applied.isEmpty { logger.info("database \(url): applied schema versions \(applied.joined(separator: ", "))") }
+                    if let importing = principalsToImport {
+                        let done = try await withConnection { connection, logger in
+                            try await Self.importPrincipals(importing.file, from: importing.path, connection, logger: logger)
+                        }
+                        logger.info("\(done.summary(file: importing.path))")
+                    }
                 }
                 state = .migrating(task)
                 return task

@@ -120,6 +120,28 @@ enum PostgresMigrations {
         ALTER TABLE callback_delivery ADD COLUMN leased_by text;
         ALTER TABLE callback_delivery ADD COLUMN leased_until bigint;
         """),
+        ("v3-principal", """
+        -- Who may call the service (in SQLite mode, its credentials file): one row per principal,
+        -- numbered in the order added. The previous key is the one the last rotation replaced. It
+        -- is accepted until previous_valid_until (µs) or until the current key is first used,
+        -- which clears the three previous_ columns. imported_from names the credentials file the
+        -- principal came from (serve --credentials), null when added with `credentials add`.
+        CREATE TABLE principal (
+            seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+            name text PRIMARY KEY,
+            account_id text NOT NULL,
+            access_key_id text NOT NULL UNIQUE,
+            secret_access_key text NOT NULL,
+            region text,
+            previous_access_key_id text UNIQUE,
+            previous_secret_access_key text,
+            previous_valid_until bigint,
+            imported_from text,
+            added_at bigint NOT NULL,
+            CHECK ((previous_access_key_id IS NULL) = (previous_secret_access_key IS NULL)
+                   AND (previous_access_key_id IS NULL) = (previous_valid_until IS NULL))
+        );
+        """),
     ]
 
     /// Applies the versions not yet applied, all in one transaction; returns their names.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClaimService
 import Foundation
 import Glibc
 import OneClick
@@ -48,8 +49,33 @@ struct CredentialsFileOptions: ParsableArguments {
     @Option(help: "The credentials file itself, instead of <state dir>/credentials.", completion: .file())
     var credentials: String?
 
+    @Option(help: ArgumentHelp("A fleet's PostgreSQL database, whose principals to manage instead of a file (default: CLICKBRIDGE_DATABASE_URL when set and neither --state-dir nor --credentials is given).",
+                               valueName: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]"))
+    var database: String?
+
     var path: String {
         credentials ?? StateDirectory.credentialsPath(stateDirectory: stateDir ?? StateDirectory.defaultPath())
+    }
+
+    /// The database to manage, or nil for the file. A file named on the command line beats the
+    /// environment's database, as the operator's explicit choice.
+    func databaseURL(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DatabaseURL? {
+        if database == nil, stateDir != nil || credentials != nil { return nil }
+        return try Serve.databaseURL(option: database, environment: environment)
+    }
+
+    /// In database mode: writes the principal's key to --credentials FILE for clients (created
+    /// 0600 when missing), and says so; "" without --credentials.
+    func writeClientCopy(of profile: CredentialProfile) throws -> String {
+        guard let credentials else { return "" }
+        try CredentialsFile.update(path: credentials, ifMissing: CredentialsFile()) { (file: inout CredentialsFile) throws(CredentialsFileError) in
+            if let i = file.profiles.firstIndex(where: { $0.name == profile.name }) {
+                file.profiles[i] = profile
+            } else {
+                file.profiles.append(profile)
+            }
+        }
+        return "; its key written to \(credentials) for clients"
     }
 }
 

@@ -20,7 +20,10 @@ struct Serve: AsyncParsableCommand {
             PostgreSQL instead of SQLite in the state dir, so several instances can serve one \
             fleet: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require|verify-full&sslrootcert=FILE] \
             (without sslmode, verify-full). It starts whether or not the database is up; until \
-            it is, requests get 500 InternalFailureException.
+            it is, requests get 500 InternalFailureException. The principals then live in the \
+            database (`clickbridge credentials … --database URL` manages them): --credentials FILE \
+            adds the file's principals that the database does not have yet, and where the two \
+            differ the database wins; without it, no file is read or created.
             """
     )
 
@@ -34,7 +37,7 @@ struct Serve: AsyncParsableCommand {
                                valueName: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]"))
     var database: String?
 
-    @Option(help: "Credentials file (AWS shared-credentials INI with aws_account_id per profile).")
+    @Option(help: "Credentials file (AWS shared-credentials INI with aws_account_id per profile). With --database, its principals that the database lacks are imported into it.")
     var credentials: String?
 
     @Flag(help: "Accept unsigned requests (as account 000000000000). Only allowed on a loopback address.")
@@ -83,7 +86,13 @@ struct Serve: AsyncParsableCommand {
         }
         let stateDir = self.stateDir ?? StateDirectory.defaultPath()
         let credentialsPath: String
-        if let credentials {
+        if databaseURL != nil {
+            // A fleet's principals are in its database; a file given is only imported.
+            credentialsPath = credentials ?? ""
+            if let credentials, let why = FileAccess.whyUnreadable(credentials) {
+                throw ServeFailure("credentials file \(credentials) \(why): fix that, or omit --credentials to use only the principals in the database")
+            }
+        } else if let credentials {
             if let why = FileAccess.whyUnreadable(credentials) {
                 throw ServeFailure("credentials file \(credentials) \(why): fix that, or omit --credentials to use \(StateDirectory.credentialsPath(stateDirectory: stateDir))")
             }
@@ -105,29 +114,47 @@ struct Serve: AsyncParsableCommand {
             connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
                                                bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections))
         var config: ClaimServiceConfiguration
-        do {
-            config = try settings.configuration()
-        } catch {
-            let advice = FileAccess.whyUnreadable(credentialsPath) != nil
-                ? "run serve as a user that may read it (its owner, or root), or give --credentials FILE"
-                : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
-            throw ServeFailure("credentials \(error); \(advice)")
-        }
         var postgres: PostgresClaimStore?
         if let databaseURL {
-            // The pool connects when a request needs it: the database may be down at start.
+            var importing: (file: CredentialsFile, path: String)?
+            if let credentials {
+                // Checked as in SQLite mode (owner, mode, every profile usable) before it is imported.
+                do {
+                    importing = (try CredentialStore(path: credentials).file, credentials)
+                } catch {
+                    throw ServeFailure("credentials \(error); fix the file (`clickbridge credentials list --credentials \(credentials)` shows what it holds)")
+                }
+            }
+            // The pool connects when a request needs it: the database may be down at start. The
+            // file is imported by the first call that reaches it, before that call is answered.
             do throws(DatabaseURL.Invalid) {
-                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"))
+                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"), importing: importing)
             } catch {
                 throw ServeFailure("--database: \(error)")
             }
+            config = settings.configuration(authenticator: PostgresCredentialAuthenticator(store: postgres!))
             config.store = postgres
+        } else {
+            do {
+                config = try settings.configuration()
+            } catch {
+                let advice = FileAccess.whyUnreadable(credentialsPath) != nil
+                    ? "run serve as a user that may read it (its owner, or root), or give --credentials FILE"
+                    : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
+                throw ServeFailure("credentials \(error); \(advice)")
+            }
         }
         defer { postgres?.close() }
-        let where_ = databaseURL.map { "database \($0)" } ?? "state \(stateDir)"
+        if let postgres {
+            // Migrated and imported at start when the database is up; else by the first request
+            // that reaches it, which waits for that.
+            Task { await postgres.prepare() }
+        }
+        let where_ = databaseURL.map { "database \($0), credentials in the database" + (credentials.map { ", imported from \($0)" } ?? "") }
+            ?? "state \(stateDir), credentials \(credentialsPath)"
         let server = try ClaimServer(configuration: config) { bound in
             // Unbuffered, so a supervisor or test reading a pipe sees it at once.
-            Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (\(where_), credentials \(credentialsPath))")
+            Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (\(where_))")
             // For udev/clickbridge-serve@.service (Type=notify); nothing outside systemd.
             SystemdNotifier().ready()
         }

@@ -23,17 +23,18 @@ import Testing
         try await second.register(newDeviceId())
         let database = Self.name(of: url)
         #expect(try await postgres.psql("SELECT string_agg(version, ',' ORDER BY version) FROM schema_migration", database: database)
-                == "v1-claim-service,v2-callback-lease")
+                == "v1-claim-service,v2-callback-lease,v3-principal")
         let tables = try await postgres.psql("""
             SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'
             """, database: database)
-        #expect(tables == "avs_device,callback_delivery,claim_initiation,device,device_tag,event,schema_migration,used_signature")
+        #expect(tables == "avs_device,callback_delivery,claim_initiation,device,device_tag,event,principal,schema_migration,used_signature")
         let indexes = try await postgres.psql("""
             SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey'
             """, database: database)
         #expect(indexes == """
             callback_delivery_by_created,callback_delivery_by_state,device_by_claim_code,device_by_owner,event_by_device_received,\
-            event_by_device_time,event_by_received,event_device_id_event_id_key,used_signature_by_expiry
+            event_by_device_time,event_by_received,event_device_id_event_id_key,principal_access_key_id_key,\
+            principal_previous_access_key_id_key,principal_seq_key,used_signature_by_expiry
             """)
     }
 

@@ -143,7 +143,7 @@ import Testing
         #expect(try await h.storedSignatures() == [fresh.value])
     }
 
-    @Test func aSignatureIsRememberedUntilOneSecondPastDatePlusSkew() throws {
+    @Test func aSignatureIsRememberedUntilOneSecondPastDatePlusSkew() async throws {
         let directory = temporaryDirectory()
         let file = try LiveService.writeCredentials(in: directory)
         let authenticator = CredentialStoreAuthenticator(store: try CredentialStore(path: directory + "/credentials"))
@@ -153,7 +153,7 @@ import Testing
             .sign(method: "PUT", host: "h", rawPath: "/devices/G1/unclaim", rawQuery: "", headers: [], body: [], date: date)
         let request = SignedRequest(method: "PUT", rawPath: "/devices/G1/unclaim", rawQuery: nil,
                                     headers: signature.headers.map { (name: $0.name.lowercased(), value: $0.value) }, body: [])
-        guard case .success(let authentication) = authenticator.authenticate(request, expectedService: "iot1click") else {
+        guard case .success(let authentication) = await authenticator.authenticate(request, expectedService: "iot1click") else {
             Issue.record("did not verify")
             return
         }

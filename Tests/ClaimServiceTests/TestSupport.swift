@@ -21,7 +21,7 @@ final class ManualClock: Sendable {
 
 /// An authenticator for the core tests, which call handlers directly (HTTP tests sign for real).
 struct RejectAll: RequestAuthenticator {
-    func authenticate(_ request: SignedRequest, expectedService: String) -> Result<Authentication, ServiceError> {
+    func authenticate(_ request: SignedRequest, expectedService: String) async -> Result<Authentication, ServiceError> {
         .failure(ServiceError(.missingAuthenticationToken, "core tests do not authenticate"))
     }
 }

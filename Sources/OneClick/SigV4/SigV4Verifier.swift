@@ -84,6 +84,15 @@ public struct SigV4Verifier: Sendable {
         self.keyCache = keyCache
     }
 
+    /// The access key id a request is signed with, when its one Authorization header parses; nil
+    /// otherwise (`verify` then says what is wrong). For a caller whose key lookup cannot run
+    /// inside `verify` (a database query is async): it looks the key up first, then verifies.
+    public static func accessKeyId(of request: SigV4Request) -> String? {
+        let authorizations = request.lowercasedHeaders.values(of: "authorization")
+        guard authorizations.count == 1, let header = authorizations.first else { return nil }
+        return try? SigV4Authorization.parse(header).accessKeyId
+    }
+
     /// - Parameters:
     ///   - service: the route's signing name (`iot1click` or `a4b`); the credential scope must name it.
     ///   - lookup: the identity for an access key id, or nil if it is unknown.
