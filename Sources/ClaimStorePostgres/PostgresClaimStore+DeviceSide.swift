@@ -44,62 +44,78 @@ extension PostgresClaimStore {
         }
     }
 
-    /// Stores the event once, and in the same transaction queues its click callback if one is due.
-    /// Two instances ingesting the same id at once: one inserts, the other's transaction fails
-    /// serialization, runs again and finds it (a duplicate, or a 409 for another body).
+    /// Stores the event once and, atomically with it, queues its click callback if one is due.
+    ///
+    /// Not a SERIALIZABLE transaction: every press of a button would then contend for its device
+    /// row, and a busy button's events would fail serialization and run again in turn. Instead
+    /// two round trips, each a statement of its own:
+    /// 1. The device (registered implicitly when unknown), which decides the binding, the
+    ///    callback and the remaining life carried over. A change of these committed between the
+    ///    two statements is ordered after this event, as if it had come a moment later.
+    /// 2. One statement that inserts the event unless its id is already stored (the unique key
+    ///    decides between two instances at once: the second waits for the first to commit, then
+    ///    inserts nothing), and only then updates the remaining life (when it changed, so a steady
+    ///    button's events do not queue on its row) and queues the callback.
+    /// When the id is already stored, its row says whether this is a duplicate or a 409.
     package func ingest(deviceId: String, event: IncomingEvent, caller: Caller, now: Int64) async throws(ServiceError) -> IngestOutcome {
-        try await write { connection, logger in
-            var found = try await Self.device(connection, deviceId, logger: logger)
-            if found == nil {
-                try await Self.insertDevice(connection, deviceId: deviceId, type: "button", claimCode: nil, attributes: [:],
-                                            caller: caller, now: now, logger: logger)
-                found = try await Self.device(connection, deviceId, logger: logger)
+        var found = try await statement { connection, logger in try await Self.deviceForIngest(connection, deviceId, logger: logger) }
+        if found == nil {
+            try await statement { connection, logger in
+                try await Self.insertDeviceIfMissing(connection, deviceId: deviceId, caller: caller, now: now, logger: logger)
             }
-            guard let device = found else { throw ServiceError(.internalFailure, "device \(deviceId) vanished while its event was stored: retry") }
-            try ClaimRules.requireBound(device, caller)
-            // Event ids are per device: the same id on another device is another event.
-            for try await (clickType, reportedTime, life, reported) in try await connection.query("""
+            found = try await statement { connection, logger in try await Self.deviceForIngest(connection, deviceId, logger: logger) }
+        }
+        guard let (device, lifeWasKnown) = found else {
+            throw ServiceError(.internalFailure, "device \(deviceId) vanished while its event was stored: retry")
+        }
+        try ClaimRules.requireBound(device, caller)
+        let reported = event.remainingLife != nil
+        let life = event.remainingLife ?? device.remainingLife
+        let lifeKnown = reported || lifeWasKnown
+        let due = CallbackDelivery.due(device: device, event: event, remainingLife: lifeKnown ? life : nil)
+        // A ByteBuffer is bytea; [UInt8] would be sent as an array of "char".
+        let body = due.map { ByteBuffer(bytes: $0.body) }
+        let stored: Bool = try await statement { connection, logger in
+            try await Self.scalar(connection, """
+                WITH stored AS (
+                    INSERT INTO event (event_id, device_id, click_type, reported_time, remaining_life, remaining_life_reported,
+                                       received_at, enabled_at_receipt)
+                    VALUES (\(event.eventId), \(deviceId), \(event.clickType), \(event.reportedTime), \(life), \(reported), \(now),
+                            \(device.enabled))
+                    ON CONFLICT (device_id, event_id) DO NOTHING
+                    RETURNING seq
+                ), life AS (
+                    UPDATE device SET remaining_life = \(life), remaining_life_known = true
+                    WHERE device_id = \(deviceId) AND \(reported) AND EXISTS (SELECT 1 FROM stored)
+                      AND (remaining_life <> \(life) OR NOT remaining_life_known)
+                ), queued AS (
+                    INSERT INTO callback_delivery (event_id, event_seq, device_id, url, body, created_at)
+                    SELECT \(event.eventId), seq, \(deviceId), \(due?.url), \(body), \(now) FROM stored WHERE \(due != nil)
+                )
+                SELECT EXISTS (SELECT 1 FROM stored)
+                """, as: Bool.self, logger: logger) ?? false
+        }
+        if stored { return IngestOutcome(duplicate: false, callbackQueued: due != nil) }
+        // Event ids are per device: the same id on another device is another event.
+        let earlier: (String, Int64, Double, Bool)? = try await statement { connection, logger in
+            for try await row in try await connection.query("""
                 SELECT click_type, reported_time, remaining_life, remaining_life_reported FROM event
                 WHERE device_id = \(deviceId) AND event_id = \(event.eventId)
                 """, logger: logger).decode((String, Int64, Double, Bool).self) {
-                let same = clickType == event.clickType && reportedTime == event.reportedTime
-                    && reported == (event.remainingLife != nil) && (!reported || life == event.remainingLife)
-                guard same else {
-                    throw ServiceError.conflict("event \(event.eventId) of \(deviceId) was already received with a different body: give each event its own id")
-                }
-                return IngestOutcome(duplicate: true, callbackQueued: false)
+                return row
             }
-            let life = event.remainingLife ?? device.remainingLife
-            let reported = event.remainingLife != nil
-            guard let seq = try await Self.scalar(connection, """
-                INSERT INTO event (event_id, device_id, click_type, reported_time, remaining_life, remaining_life_reported,
-                                   received_at, enabled_at_receipt)
-                VALUES (\(event.eventId), \(deviceId), \(event.clickType), \(event.reportedTime), \(life), \(reported), \(now), \(device.enabled))
-                RETURNING seq
-                """, as: Int64.self, logger: logger) else {
-                throw ServiceError(.internalFailure, "the event was not stored: retry")
-            }
-            var lifeKnown = reported
-            if reported {
-                try await connection.query("""
-                    UPDATE device SET remaining_life = \(life), remaining_life_known = true WHERE device_id = \(deviceId)
-                    """, logger: logger)
-            } else {
-                lifeKnown = try await Self.scalar(connection, "SELECT remaining_life_known FROM device WHERE device_id = \(deviceId)",
-                                                  as: Bool.self, logger: logger) ?? false
-            }
-            var queued = false
-            if let due = CallbackDelivery.due(device: device, event: event, remainingLife: lifeKnown ? life : nil) {
-                // A ByteBuffer is bytea; [UInt8] would be sent as an array of "char".
-                let body = ByteBuffer(bytes: due.body)
-                try await connection.query("""
-                    INSERT INTO callback_delivery (event_id, event_seq, device_id, url, body, created_at)
-                    VALUES (\(event.eventId), \(seq), \(deviceId), \(due.url), \(body), \(now))
-                    """, logger: logger)
-                queued = true
-            }
-            return IngestOutcome(duplicate: false, callbackQueued: queued)
+            return nil
         }
+        // Stored, then pruned by retention before this read: there is nothing left to compare.
+        guard let (clickType, reportedTime, earlierLife, earlierReported) = earlier else {
+            return IngestOutcome(duplicate: true, callbackQueued: false)
+        }
+        let same = clickType == event.clickType && reportedTime == event.reportedTime
+            && earlierReported == reported && (!reported || earlierLife == event.remainingLife)
+        guard same else {
+            throw ServiceError.conflict("event \(event.eventId) of \(deviceId) was already received with a different body: give each event its own id")
+        }
+        return IngestOutcome(duplicate: true, callbackQueued: false)
     }
 
     /// Safe on every instance at once: each deletes what is old, and a row already deleted by
@@ -113,6 +129,28 @@ extension PostgresClaimStore {
             try await connection.query("DELETE FROM callback_delivery WHERE created_at < \(cutoff) AND state <> 'pending'", logger: logger)
             return Int(events)
         }
+    }
+
+    /// The device, and whether any event has reported its remaining life yet.
+    static func deviceForIngest(_ connection: PostgresConnection, _ deviceId: String, logger: Logger) async throws -> (DeviceRecord, Bool)? {
+        for try await row in try await connection.query("""
+            SELECT \(unescaped: deviceColumns), remaining_life_known FROM device WHERE device_id = \(deviceId)
+            """, logger: logger) {
+            return (try device(row), try row.makeRandomAccess()[12].decode(Bool.self))
+        }
+        return nil
+    }
+
+    /// The implicit registration of a device by its first event; nothing when another instance
+    /// registered it first.
+    static func insertDeviceIfMissing(_ connection: PostgresConnection, deviceId: String, caller: Caller, now: Int64,
+                                      logger: Logger) async throws {
+        let stored = StoredMap.encode([:])
+        try await connection.query("""
+            INSERT INTO device (device_id, type, bound_principal, bound_account, claim_code, attributes, created_at)
+            VALUES (\(deviceId), 'button', \(caller.principal), \(caller.accountId), NULL, \(stored), \(now))
+            ON CONFLICT (device_id) DO NOTHING
+            """, logger: logger)
     }
 
     static func insertDevice(

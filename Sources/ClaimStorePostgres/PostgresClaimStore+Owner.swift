@@ -6,9 +6,20 @@ import PostgresNIO
 /// answers 404 to anyone but the owner.
 extension PostgresClaimStore {
     package func ownedDevice(deviceId: String, account: String) async throws(ServiceError) -> (DeviceRecord, [String: String]) {
-        let found: DeviceWithTags? = try await read { connection, logger in
-            guard let device = try await Self.device(connection, deviceId, logger: logger) else { return nil }
-            return DeviceWithTags(device: device, tags: try await Self.tags(connection, deviceId, logger: logger))
+        // One statement, so one snapshot: the device and its tags as they were together.
+        let found: DeviceWithTags? = try await statement { connection, logger in
+            for try await row in try await connection.query("""
+                SELECT \(unescaped: Self.deviceColumns),
+                       ARRAY(SELECT key FROM device_tag WHERE device_tag.device_id = device.device_id ORDER BY key),
+                       ARRAY(SELECT value FROM device_tag WHERE device_tag.device_id = device.device_id ORDER BY key)
+                FROM device WHERE device_id = \(deviceId)
+                """, logger: logger) {
+                let columns = row.makeRandomAccess()
+                let keys = try columns[12].decode([String].self)
+                let values = try columns[13].decode([String].self)
+                return DeviceWithTags(device: try Self.device(row), tags: Dictionary(zip(keys, values), uniquingKeysWith: { _, last in last }))
+            }
+            return nil
         }
         return (try ClaimRules.requireOwner(found?.device, deviceId: deviceId, account: account), found?.tags ?? [:])
     }
