@@ -36,6 +36,8 @@ public final class PostgresClaimStore: Sendable {
     let tlsConfiguration: TLSConfiguration?
     let diagnosis = Mutex<(at: ContinuousClock.Instant, error: any Error)?>(nil)
     private let schema = Mutex<SchemaState>(.unknown)
+    /// Counts database errors and pool waits for `serve --metrics-listen`; nil: not counted.
+    let metrics: ClaimServiceMetrics?
 
     private enum SchemaState {
         case unknown
@@ -44,8 +46,10 @@ public final class PostgresClaimStore: Sendable {
     }
 
     /// Starts the pool (it connects when first used). `close()` stops it.
-    public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10)) throws(DatabaseURL.Invalid) {
+    public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10),
+                metrics: ClaimServiceMetrics? = nil) throws(DatabaseURL.Invalid) {
         self.url = url
+        self.metrics = metrics
         self.logger = logger
         self.connectionWait = connectionWait
         tlsConfiguration = try Self.tlsConfiguration(url)
@@ -151,10 +155,18 @@ public final class PostgresClaimStore: Sendable {
         let client = self.client
         let logger = self.logger
         let wait = connectionWait
+        let metrics = self.metrics
+        // The clock is read only when the wait is measured.
+        let asked = metrics == nil ? nil : ContinuousClock.now
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
                     leased.set()
+                    if let metrics, let asked {
+                        let waited = ContinuousClock.now - asked
+                        metrics.waitedForConnection(
+                            nanoseconds: waited.components.seconds * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+                    }
                     return try await body(connection, logger)
                 }
             }
@@ -223,6 +235,8 @@ public final class PostgresClaimStore: Sendable {
     /// Any failure but a `ServiceError`, as a 500 that says what happened and what follows.
     func failure(_ error: any Error) async -> ServiceError {
         if let error = error as? ServiceError { return error }
+        // Every failure of the database's own (not a claim rule's ServiceError) passes here once.
+        metrics?.databaseError()
         if let wait = error as? NoConnection {
             // The pool keeps its reasons to itself: ask the database directly.
             return Self.describe(await whyUnreachable(), at: url, waited: wait.wait)

@@ -3,6 +3,7 @@ import ClaimService
 import ClaimStorePostgres
 import Foundation
 import Logging
+import MetricsEndpoint
 import OneClick
 
 struct Serve: AsyncParsableCommand {
@@ -20,11 +21,18 @@ struct Serve: AsyncParsableCommand {
             fleet: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|require|verify-full&sslrootcert=FILE] \
             (without sslmode, verify-full). It starts whether or not the database is up; until \
             it is, requests get 500 InternalFailureException.
+
+            With --metrics-listen, Prometheus metrics are served at http://ADDR/metrics, on an \
+            address of their own: the API's port never answers /metrics.
             """
     )
 
     @Option(help: "Address and port to listen on, e.g. 127.0.0.1:8787 or [::1]:8787. Port 0 picks a free port.")
     var listen: String = "127.0.0.1:8787"
+
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9187 (default: no metrics). Never on the API's --listen address.",
+                               valueName: "ADDR"))
+    var metricsListen: String?
 
     @Option(help: "Directory for the service's SQLite state (default: the clickbridge state directory).")
     var stateDir: String?
@@ -67,6 +75,15 @@ struct Serve: AsyncParsableCommand {
         let address: ListenAddress
         do throws(ListenAddress.Invalid) { address = try ListenAddress(parsing: listen) } catch {
             throw ServeFailure("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8787): \(error)")
+        }
+        var metricsAddress: ListenAddress?
+        if let metricsListen {
+            do throws(ListenAddress.Invalid) { metricsAddress = try ListenAddress(parsing: metricsListen) } catch {
+                throw ServeFailure("--metrics-listen '\(metricsListen)' is not HOST:PORT (e.g. 127.0.0.1:9187): \(error)")
+            }
+            if let metricsAddress, metricsAddress.port != 0, metricsAddress == address {
+                throw ServeFailure("--metrics-listen \(metricsListen) is the API's --listen address: give metrics a port of their own (e.g. 127.0.0.1:9187)")
+            }
         }
         guard claimExpirySeconds > 0 else { throw ValidationError("--claim-expiry-seconds must be positive") }
         guard eventRetentionDays > 0 else { throw ValidationError("--event-retention-days must be positive") }
@@ -112,11 +129,24 @@ struct Serve: AsyncParsableCommand {
                 : "fix the file (`clickbridge credentials list --credentials \(credentialsPath)` shows what it holds)"
             throw ServeFailure("credentials \(error); \(advice)")
         }
+        // Metrics exist only when asked for: without --metrics-listen nothing is registered or counted.
+        var metricsServer: MetricsServer?
+        if let metricsAddress {
+            let prometheus = PrometheusMetrics()
+            prometheus.bootstrapSystem()
+            config.metrics = ClaimServiceMetrics(factory: prometheus.factory)
+            metricsServer = MetricsServer(
+                host: metricsAddress.host, port: metricsAddress.port, metrics: prometheus,
+                logger: Logger(label: "clickbridge.metrics")
+            ) { bound in
+                Terminal.out("clickbridge serve: metrics on http://\(ListenAddress(host: metricsAddress.host, port: bound))/metrics")
+            }
+        }
         var postgres: PostgresClaimStore?
         if let databaseURL {
             // The pool connects when a request needs it: the database may be down at start.
             do throws(DatabaseURL.Invalid) {
-                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"))
+                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"), metrics: config.metrics)
             } catch {
                 throw ServeFailure("--database: \(error)")
             }
@@ -129,9 +159,11 @@ struct Serve: AsyncParsableCommand {
             Terminal.out("clickbridge serve: listening on http://\(ListenAddress(host: address.host, port: bound)) (\(where_), credentials \(credentialsPath))")
         }
         do {
-            try await server.runUntilTerminated()
+            try await server.runUntilTerminated(alongside: metricsServer.map { [$0] } ?? [])
         } catch let error as ClaimServerError where error.isAddressInUse {
             throw ServeFailure("\(listen) is already in use: stop the process listening there or choose another --listen port")
+        } catch let error as MetricsServerError {
+            throw ServeFailure("--metrics-listen: \(error)")
         }
     }
 
