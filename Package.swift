@@ -61,6 +61,22 @@ let serviceTargets: [Target] = [
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        // Request, event, callback and database counters (`ClaimServiceMetrics`), made from a
+        // factory only `serve --metrics-listen` passes in; Hummingbird links swift-metrics already.
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+    ]),
+    // `serve --metrics-listen`: the Prometheus registry behind the service's metrics and the
+    // listener that serves it, apart from the API port. Only the command line depends on it; the
+    // Bridge target (and so `run`'s embedded service) does not.
+    .target(name: "MetricsEndpoint", dependencies: [
+        "ClaimService",
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
     ]),
     // A fleet's claim service on PostgreSQL: the one target that links postgres-nio, so a single
     // Pi's service and the button layer never depend on it.
@@ -68,6 +84,7 @@ let serviceTargets: [Target] = [
         "ClaimService", "OneClick",
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
     ]),
     // libmosquitto's header and a dlopen shim: MQTT loads the library only when configured.
     .systemLibrary(name: "CMosquitto", providers: [.apt(["libmosquitto-dev"])]),
@@ -84,7 +101,7 @@ let serviceTargets: [Target] = [
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ]),
     .executableTarget(name: "clickbridge", dependencies: [
-        "Bridge", "ClaimService", "ClaimStorePostgres", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
+        "Bridge", "ClaimService", "ClaimStorePostgres", "MetricsEndpoint", "OneClick", "Lines", "Presses", "QuietRuntime", "TracePlot",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
     ]),
@@ -101,7 +118,7 @@ let serviceTargets: [Target] = [
     .testTarget(name: "OneClickTests", dependencies: ["OneClick", "ClaimService", "CTestSupport"], exclude: ["Fixtures"]),
     // Every store and claim-rule test runs against both backends (SQLite and PostgreSQL).
     .testTarget(name: "ClaimServiceTests", dependencies: [
-        "ClaimService", "ClaimStorePostgres", "OneClick", "CTestSupport",
+        "ClaimService", "ClaimStorePostgres", "MetricsEndpoint", "OneClick", "CTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
     ]),
     .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime", "CTestSupport"]),
@@ -136,6 +153,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: coreOnly ? coreTargets : coreTargets + serviceTargets
 )

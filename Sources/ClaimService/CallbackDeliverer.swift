@@ -25,9 +25,12 @@ final class CallbackDeliverer: Sendable {
     private let signal = WakeSignal()
     private let scheduling = Mutex(Scheduling())
     private let observers = Mutex<[UUID: AsyncStream<CallbackReport>.Continuation]>([:])
+    private let metrics: ClaimServiceMetrics?
 
-    init(store: any ClaimStore, policy: CallbackPolicy, target: CallbackTargetCheck, logger: Logger, now: @escaping @Sendable () -> Int64) {
+    init(store: any ClaimStore, policy: CallbackPolicy, target: CallbackTargetCheck, logger: Logger,
+         now: @escaping @Sendable () -> Int64, metrics: ClaimServiceMetrics? = nil) {
         self.store = store
+        self.metrics = metrics
         self.policy = policy
         self.logger = logger
         self.now = now
@@ -195,7 +198,9 @@ final class CallbackDeliverer: Sendable {
         return delay
     }
 
+    /// Counts an attempt's outcome and tells the observers; called once per recorded attempt.
     private func publish(_ report: CallbackReport) {
+        metrics?.callback(report)
         let continuations = observers.withLock { Array($0.values) }
         for continuation in continuations { continuation.yield(report) }
     }

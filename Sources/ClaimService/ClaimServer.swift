@@ -174,10 +174,11 @@ public enum ClaimServerError: Error, CustomStringConvertible {
 }
 
 extension ClaimServer {
-    /// Runs until SIGTERM or SIGINT, then finishes requests in flight and returns.
-    public func runUntilTerminated() async throws {
+    /// Runs until SIGTERM or SIGINT, then finishes requests in flight and returns. `others` (the
+    /// metrics listener) run beside it; if one fails, all stop and its error is thrown.
+    public func runUntilTerminated(alongside others: [any Service] = []) async throws {
         let group = ServiceGroup(configuration: .init(
-            services: [self], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [self] + others, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -40,6 +40,8 @@ public struct ClaimServiceConfiguration: Sendable {
     /// Allow click callbacks to loopback, private, link-local and other non-public addresses (a
     /// home network). Without it, such a URL is refused when set and when it resolves at delivery.
     public var allowPrivateCallbacks: Bool
+    /// Counters and histograms for `serve --metrics-listen`; nil (always in `run`): none are kept.
+    package var metrics: ClaimServiceMetrics?
     /// Replaces the delivery-time check of callback hosts (tests: a resolver of their own).
     var callbackTargetCheck: CallbackTargetCheck?
     /// The service's clock (µs since the epoch), injectable for tests of expiry.
@@ -82,6 +84,7 @@ public struct ClaimServiceConfiguration: Sendable {
         self.allowPrivateCallbacks = allowPrivateCallbacks
         self.connectionLimits = connectionLimits
         self.callbackTargetCheck = nil
+        self.metrics = nil
         self.now = now
     }
 }

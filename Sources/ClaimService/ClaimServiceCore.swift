@@ -21,7 +21,7 @@ final class ClaimServiceCore: Sendable {
         self.retention = EventRetention(retention: configuration.eventRetention)
         self.callbacks = CallbackDeliverer(store: store, policy: configuration.callbackPolicy,
                                            target: configuration.callbackTargetCheck ?? CallbackTargetCheck(allowPrivate: configuration.allowPrivateCallbacks),
-                                           logger: logger, now: configuration.now)
+                                           logger: logger, now: configuration.now, metrics: configuration.metrics)
     }
 
     /// The SQLite file in the state directory, opened (and migrated), with what its WAL recovery
@@ -29,7 +29,7 @@ final class ClaimServiceCore: Sendable {
     private static func openSQLite(_ configuration: ClaimServiceConfiguration, logger: Logger) throws -> Store {
         let store: Store
         do {
-            store = try Store(directory: configuration.stateDirectory)
+            store = try Store(directory: configuration.stateDirectory, metrics: configuration.metrics)
         } catch let problem as FileProblem {
             throw ClaimServerError.cannotOpenStore("\(problem.path): it \(problem.reason)")
         } catch {

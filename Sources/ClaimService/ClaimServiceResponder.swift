@@ -25,9 +25,12 @@ struct ClaimServiceResponder: HTTPResponder {
     )
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        // The clock is read only when metrics are kept: `run`'s embedded service pays nothing.
+        let started = core.configuration.metrics == nil ? nil : ContinuousClock.now
         let requestId = UUID.random().lowercasedString
+        var operation = OperationName.unknown
         var response = try await cors.handle(request, context: context) { request, _ in
-            await self.answer(request, requestId: requestId)
+            await self.answer(request, requestId: requestId, operation: &operation)
         }
         if request.method == .options, response.status == .noContent {
             // CORSMiddleware answers a preflight 204; the contract is 200 on every route.
@@ -35,10 +38,16 @@ struct ClaimServiceResponder: HTTPResponder {
         }
         response.headers[.amznRequestId] = requestId
         response.headers[.date] = date.header(nowMicros: WireTimestamp.now().microseconds)
+        if let metrics = core.configuration.metrics, let started {
+            let elapsed = ContinuousClock.now - started
+            let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+            metrics.request(operation, status: response.status.code, nanoseconds: nanoseconds)
+        }
         return response
     }
 
-    private func answer(_ request: Request, requestId: String) async -> Response {
+    /// The answer to a request that CORS let through; `operation` is set to what the route names.
+    private func answer(_ request: Request, requestId: String, operation name: inout OperationName) async -> Response {
         let method = request.method.rawValue
         if request.method == .options {
             // A preflight without Origin (CORSMiddleware answers those with one).
@@ -46,6 +55,7 @@ struct ClaimServiceResponder: HTTPResponder {
         }
         let target = request.headers[.amzTarget]
         let match = Routes.match(method: method, rawPath: request.uri.path, target: target)
+        name = match.operationName
         let wire: WireProtocol = switch match {
         case .operation(let op): op.wire
         case .unknownTarget: .json11

@@ -40,6 +40,7 @@ extension ClaimServiceCore {
         let outcome = try await store.ingest(deviceId: deviceId, event: event, caller: input.caller, now: input.now)
         // Delivery happens in the background: the acknowledgement never waits for a callback.
         if outcome.callbackQueued { callbacks.wake() }
+        if !outcome.duplicate { configuration.metrics?.eventIngested() }
         if let cutoff = retention.cutoffIfDue(now: input.now) {
             // Retention is housekeeping: the event is committed and acknowledged whatever happens here.
             _ = try? await store.pruneEvents(receivedBefore: cutoff)

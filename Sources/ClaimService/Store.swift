@@ -16,8 +16,11 @@ final class Store: ClaimStore {
     let walRecovery: WALWatch.Outcome
     /// The latest loss on record, found at this start or an earlier one.
     let dataLoss: StoreDataLoss?
+    /// Counts the store's errors for `serve --metrics-listen`; nil: not counted.
+    let metrics: ClaimServiceMetrics?
 
-    init(directory: String) throws {
+    init(directory: String, metrics: ClaimServiceMetrics? = nil) throws {
+        self.metrics = metrics
         // Nobody but the service reads its database: 0600, made before SQLite creates -wal and -shm
         // with the same mode.
         let path = directory + "/" + Self.fileName
@@ -76,7 +79,7 @@ final class Store: ClaimStore {
         } catch let error as ServiceError {
             throw error
         } catch {
-            throw Self.internalError(error)
+            throw failure(error)
         }
     }
 
@@ -88,25 +91,31 @@ final class Store: ClaimStore {
     /// thread switches and about 40,000 instructions per request, more than the read itself).
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(ServiceError) -> T {
         // A synchronous closure, so GRDB's blocking `read` is chosen over its async overload.
-        try Self.translatingErrors { try readers.connection().read(body) }
+        try translatingErrors { try readers.connection().read(body) }
     }
 
     /// Like `read`, for a body that runs exactly one statement, without the read transaction
     /// `read` opens: a single statement already sees one committed state, and BEGIN and COMMIT
     /// cost about 35,000 instructions, more than DescribeDevice's query itself.
     func readOneStatement<T: Sendable>(_ body: (Database) throws -> T) throws(ServiceError) -> T {
-        try Self.translatingErrors { try readers.connection().unsafeRead(body) }
+        try translatingErrors { try readers.connection().unsafeRead(body) }
     }
 
     /// A `ServiceError` thrown by `body` as it is; any other error as an internal failure.
-    private static func translatingErrors<T>(_ body: () throws -> T) throws(ServiceError) -> T {
+    private func translatingErrors<T>(_ body: () throws -> T) throws(ServiceError) -> T {
         do {
             return try body()
         } catch let error as ServiceError {
             throw error
         } catch {
-            throw internalError(error)
+            throw failure(error)
         }
+    }
+
+    /// An error of SQLite's (not a claim rule's `ServiceError`) as the 500 the caller gets; counted.
+    private func failure(_ error: any Error) -> ServiceError {
+        metrics?.databaseError()
+        return Self.internalError(error)
     }
 
     static func internalError(_ error: any Error) -> ServiceError {

@@ -41,6 +41,8 @@ public final class PostgresClaimStore: Sendable {
     private let schema = Mutex<SchemaState>(.unknown)
     /// A credentials file to import once the schema is there (`serve --credentials FILE`).
     let principalsToImport: (file: CredentialsFile, path: String)?
+    /// Counts database errors and pool waits for `serve --metrics-listen`; nil: not counted.
+    let metrics: ClaimServiceMetrics?
 
     private enum SchemaState {
         case unknown
@@ -50,11 +52,14 @@ public final class PostgresClaimStore: Sendable {
 
     /// Starts the pool (it connects when first used). `close()` stops it. `importing`: principals
     /// of a credentials file, added by the first call that reaches the database, before any
-    /// request is answered, so no request is refused for want of a key the file has.
+    /// request is answered, so no request is refused for want of a key the file has. `metrics`:
+    /// where database errors and pool waits are counted (`serve --metrics-listen`).
     public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10),
-                importing principalsToImport: (file: CredentialsFile, path: String)? = nil) throws(DatabaseURL.Invalid) {
+                importing principalsToImport: (file: CredentialsFile, path: String)? = nil,
+                metrics: ClaimServiceMetrics? = nil) throws(DatabaseURL.Invalid) {
         self.url = url
         self.principalsToImport = principalsToImport
+        self.metrics = metrics
         self.logger = logger
         self.connectionWait = connectionWait
         tlsConfiguration = try Self.tlsConfiguration(url)
@@ -180,10 +185,18 @@ public final class PostgresClaimStore: Sendable {
         let client = self.client
         let logger = self.logger
         let wait = connectionWait
+        let metrics = self.metrics
+        // The clock is read only when the wait is measured.
+        let asked = metrics == nil ? nil : ContinuousClock.now
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
                     leased.set()
+                    if let metrics, let asked {
+                        let waited = ContinuousClock.now - asked
+                        metrics.waitedForConnection(
+                            nanoseconds: waited.components.seconds * 1_000_000_000 + waited.components.attoseconds / 1_000_000_000)
+                    }
                     return try await body(connection, logger)
                 }
             }
@@ -258,6 +271,8 @@ public final class PostgresClaimStore: Sendable {
     /// Any failure but a `ServiceError`, as a 500 that says what happened and what follows.
     func failure(_ error: any Error) async -> ServiceError {
         if let error = error as? ServiceError { return error }
+        // Every failure of the database's own (not a claim rule's ServiceError) passes here once.
+        metrics?.databaseError()
         if let wait = error as? NoConnection {
             // The pool keeps its reasons to itself: ask the database directly.
             return Self.describe(await whyUnreachable(), at: url, waited: wait.wait)

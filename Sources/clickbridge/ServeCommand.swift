@@ -4,6 +4,7 @@ import ClaimService
 import ClaimStorePostgres
 import Foundation
 import Logging
+import MetricsEndpoint
 import OneClick
 
 struct Serve: AsyncParsableCommand {
@@ -24,11 +25,18 @@ struct Serve: AsyncParsableCommand {
             database (`clickbridge credentials … --database URL` manages them): --credentials FILE \
             adds the file's principals that the database does not have yet, and where the two \
             differ the database wins; without it, no file is read or created.
+
+            With --metrics-listen, Prometheus metrics are served at http://ADDR/metrics, on an \
+            address of their own: the API's port never answers /metrics.
             """
     )
 
     @Option(help: "Address and port to listen on, e.g. 127.0.0.1:8787 or [::1]:8787. Port 0 picks a free port.")
     var listen: String = "127.0.0.1:8787"
+
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://ADDR/metrics, e.g. 127.0.0.1:9187 (default: no metrics). Never on the API's --listen address.",
+                               valueName: "ADDR"))
+    var metricsListen: String?
 
     @Option(help: "Directory for the service's SQLite state (default: the clickbridge state directory).")
     var stateDir: String?
@@ -72,6 +80,15 @@ struct Serve: AsyncParsableCommand {
         do throws(ListenAddress.Invalid) { address = try ListenAddress(parsing: listen) } catch {
             throw ServeFailure("--listen '\(listen)' is not HOST:PORT (e.g. 127.0.0.1:8787): \(error)")
         }
+        var metricsAddress: ListenAddress?
+        if let metricsListen {
+            do throws(ListenAddress.Invalid) { metricsAddress = try ListenAddress(parsing: metricsListen) } catch {
+                throw ServeFailure("--metrics-listen '\(metricsListen)' is not HOST:PORT (e.g. 127.0.0.1:9187): \(error)")
+            }
+            if let metricsAddress, metricsAddress.port != 0, metricsAddress == address {
+                throw ServeFailure("--metrics-listen \(metricsListen) is the API's --listen address: give metrics a port of their own (e.g. 127.0.0.1:9187)")
+            }
+        }
         guard claimExpirySeconds > 0 else { throw ValidationError("--claim-expiry-seconds must be positive") }
         guard eventRetentionDays > 0 else { throw ValidationError("--event-retention-days must be positive") }
         for (flag, value) in [("--header-timeout", headerTimeout), ("--idle-timeout", idleTimeout), ("--body-timeout", bodyTimeout)]
@@ -114,6 +131,20 @@ struct Serve: AsyncParsableCommand {
             connectionLimits: ConnectionLimits(headerTimeout: headerTimeout.duration, idleTimeout: idleTimeout.duration,
                                                bodyTimeout: bodyTimeout.duration, maxConnections: maxConnections))
         var config: ClaimServiceConfiguration
+        // Metrics exist only when asked for: without --metrics-listen nothing is registered or counted.
+        var metricsServer: MetricsServer?
+        var metrics: ClaimServiceMetrics?
+        if let metricsAddress {
+            let prometheus = PrometheusMetrics()
+            prometheus.bootstrapSystem()
+            metrics = ClaimServiceMetrics(factory: prometheus.factory)
+            metricsServer = MetricsServer(
+                host: metricsAddress.host, port: metricsAddress.port, metrics: prometheus,
+                logger: Logger(label: "clickbridge.metrics")
+            ) { bound in
+                Terminal.out("clickbridge serve: metrics on http://\(ListenAddress(host: metricsAddress.host, port: bound))/metrics")
+            }
+        }
         var postgres: PostgresClaimStore?
         if let databaseURL {
             var importing: (file: CredentialsFile, path: String)?
@@ -128,7 +159,8 @@ struct Serve: AsyncParsableCommand {
             // The pool connects when a request needs it: the database may be down at start. The
             // file is imported by the first call that reaches it, before that call is answered.
             do throws(DatabaseURL.Invalid) {
-                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"), importing: importing)
+                postgres = try PostgresClaimStore(url: databaseURL, logger: Logger(label: "clickbridge.database"), importing: importing,
+                                                  metrics: metrics)
             } catch {
                 throw ServeFailure("--database: \(error)")
             }
@@ -144,6 +176,7 @@ struct Serve: AsyncParsableCommand {
                 throw ServeFailure("credentials \(error); \(advice)")
             }
         }
+        config.metrics = metrics
         defer { postgres?.close() }
         if let postgres {
             // Migrated and imported at start when the database is up; else by the first request
@@ -159,9 +192,11 @@ struct Serve: AsyncParsableCommand {
             SystemdNotifier().ready()
         }
         do {
-            try await server.runUntilTerminated()
+            try await server.runUntilTerminated(alongside: metricsServer.map { [$0] } ?? [])
         } catch let error as ClaimServerError where error.isAddressInUse {
             throw ServeFailure("\(listen) is already in use: stop the process listening there or choose another --listen port")
+        } catch let error as MetricsServerError {
+            throw ServeFailure("--metrics-listen: \(error)")
         }
     }
 

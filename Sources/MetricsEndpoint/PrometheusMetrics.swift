@@ -1,0 +1,40 @@
+import ClaimService
+import CoreMetrics
+import Prometheus
+
+/// The Prometheus registry behind `serve --metrics-listen`, and the swift-metrics factory that
+/// fills it. Latency buckets start below a millisecond: the service answers most requests in a
+/// few, and swift-prometheus's defaults would put them all in one bucket.
+public struct PrometheusMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    public let factory: PrometheusMetricsFactory
+
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = [
+            ClaimServiceMetrics.Name.requestDuration: [
+                .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10),
+                .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+            ],
+            // A healthy pool lends at once; a full or unreachable one makes calls wait up to the
+            // store's connection wait (10 s), so the buckets reach that far.
+            ClaimServiceMetrics.Name.poolWait: [
+                .microseconds(100), .milliseconds(1), .milliseconds(10), .milliseconds(100), .milliseconds(500),
+                .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+            ],
+        ]
+        self.factory = factory
+    }
+
+    /// Makes this registry the process's swift-metrics backend (once per process: `serve` only).
+    public func bootstrapSystem() {
+        MetricsSystem.bootstrap(factory)
+    }
+
+    /// Every metric in Prometheus's text format.
+    public func exposition() -> [UInt8] {
+        registry.emitToBuffer()
+    }
+}
