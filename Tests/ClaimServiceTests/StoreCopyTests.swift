@@ -83,6 +83,7 @@ import Testing
         #expect(copied.eventSeqShift == 0)
         #expect(copied.credentials == nil)
         let fleet = try await Harness.make(.postgres, clock: pi.h.clock, sharing: url) { $0.rooms = [Self.room] }
+        defer { fleet.postgres.close() }
         let devices = [pi.claimed, pi.initiated, pi.unclaimed]
         #expect(await Self.view(fleet, devices) == Self.view(pi.h, devices))
         // Events keep their seq: a page token the Pi gave works on the fleet.
@@ -152,6 +153,7 @@ import Testing
         #expect(third.counts == StoreCopyCounts(events: 1, deliveries: 1))
         #expect(third.eventSeqShift == 0)
         let fleet = try await Harness.make(.postgres, clock: pi.h.clock, sharing: url) { $0.rooms = [Self.room] }
+        defer { fleet.postgres.close() }
         let devices = [pi.claimed, pi.initiated, pi.unclaimed]
         #expect(await Self.view(fleet, devices) == Self.view(pi.h, devices))
     }
@@ -180,6 +182,7 @@ import Testing
         #expect(copied.counts.devices == 3 && copied.counts.events == 5)
         #expect(copied.eventSeqShift == 5)
         let fleet = try await Harness.make(.postgres, clock: two.h.clock, sharing: url) { $0.rooms = [Self.room] }
+        defer { fleet.postgres.close() }
         let devices = [two.claimed, two.initiated, two.unclaimed]
         #expect(await Self.view(fleet, devices).filter { !$0.hasPrefix("listDevices") }
                 == Self.view(two.h, devices).filter { !$0.hasPrefix("listDevices") })
