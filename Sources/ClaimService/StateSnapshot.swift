@@ -20,7 +20,10 @@ package struct StateSnapshot: Sendable {
         package var healthMonitorCallback: String?
         package var createdAt: Int64
 
-        package init(deviceId: String, type: String, boundPrincipal: String, boundAccount: String, claimCode: String?, attributes: String, ownerAccount: String?, claimBeganAt: Int64?, enabled: Bool, remainingLife: Double, remainingLifeKnown: Bool, onClickCallback: String?, healthMonitorCallback: String?, createdAt: Int64) {
+        package init(deviceId: String, type: String, boundPrincipal: String, boundAccount: String,
+                     claimCode: String?, attributes: String, ownerAccount: String?, claimBeganAt: Int64?,
+                     enabled: Bool, remainingLife: Double, remainingLifeKnown: Bool, onClickCallback: String?,
+                     healthMonitorCallback: String?, createdAt: Int64) {
             self.deviceId = deviceId
             self.type = type
             self.boundPrincipal = boundPrincipal
@@ -74,7 +77,8 @@ package struct StateSnapshot: Sendable {
         package var receivedAt: Int64
         package var enabledAtReceipt: Bool
 
-        package init(seq: Int64, eventId: String, deviceId: String, clickType: String, reportedTime: Int64, remainingLife: Double, remainingLifeReported: Bool, receivedAt: Int64, enabledAtReceipt: Bool) {
+        package init(seq: Int64, eventId: String, deviceId: String, clickType: String, reportedTime: Int64,
+                     remainingLife: Double, remainingLifeReported: Bool, receivedAt: Int64, enabledAtReceipt: Bool) {
             self.seq = seq
             self.eventId = eventId
             self.deviceId = deviceId
@@ -101,7 +105,8 @@ package struct StateSnapshot: Sendable {
         package var createdAt: Int64
         package var settledAt: Int64?
 
-        package init(deviceId: String, eventId: String, eventSeq: Int64, url: String, body: [UInt8], state: String, attempts: Int64, lastError: String?, lastStatus: Int64?, createdAt: Int64, settledAt: Int64?) {
+        package init(deviceId: String, eventId: String, eventSeq: Int64, url: String, body: [UInt8], state: String,
+                     attempts: Int64, lastError: String?, lastStatus: Int64?, createdAt: Int64, settledAt: Int64?) {
             self.deviceId = deviceId
             self.eventId = eventId
             self.eventSeq = eventSeq
@@ -130,7 +135,9 @@ package struct StateSnapshot: Sendable {
         package var tags: String
         package var registeredAt: Int64
 
-        package init(accountId: String, deviceKey: String, deviceArn: String, clientId: String, userCode: String, productId: String, serialNumber: String?, amazonId: String, roomArn: String?, tags: String, registeredAt: Int64) {
+        package init(accountId: String, deviceKey: String, deviceArn: String, clientId: String, userCode: String,
+                     productId: String, serialNumber: String?, amazonId: String, roomArn: String?, tags: String,
+                     registeredAt: Int64) {
             self.accountId = accountId
             self.deviceKey = deviceKey
             self.deviceArn = deviceArn
