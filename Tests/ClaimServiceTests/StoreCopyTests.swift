@@ -203,6 +203,34 @@ import Testing
         #expect(notOurs?.description.contains("no schema version") == true)
     }
 
+    /// A state dir last opened by an older clickbridge: read through the migrations, in memory,
+    /// and the file keeps its older schema.
+    @Test func anOlderSchemaIsMigratedInMemoryOnly() async throws {
+        let directory = temporaryDirectory()
+        let path = directory + "/" + Store.fileName
+        let older = try DatabaseQueue(path: path)
+        try StoreMigrations.migrator.migrate(older, upTo: "v1")
+        try await older.write { db in
+            try db.execute(sql: """
+                INSERT INTO device (deviceId, type, boundPrincipal, boundAccount, ownerAccount, claimBeganAt, createdAt)
+                VALUES ('G030OLD', 'button', 'bridge', '111122223333', '111122223333', 5, 1);
+                INSERT INTO event (eventId, deviceId, clickType, reportedTime, remainingLife, remainingLifeReported, receivedAt,
+                                   enabledAtReceipt)
+                VALUES ('e1', 'G030OLD', 'SINGLE', 7, 88.0, 1, 8, 1);
+                """)
+        }
+        try older.close()
+        let before = FileManager.default.contents(atPath: path)
+        let state = try StateSnapshot.read(stateDirectory: directory, now: 0)
+        #expect(state.devices.map(\.deviceId) == ["G030OLD"])
+        // v2's migration works out remainingLifeKnown from the events, as it would in the file.
+        #expect(state.devices.first?.remainingLifeKnown == true)
+        #expect(state.events.map(\.eventId) == ["e1"] && state.eventSeqHighWater == 1)
+        #expect(FileManager.default.contents(atPath: path) == before)
+        let applied = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        #expect(applied == ["v1"])
+    }
+
     @Test func aNewerSchemaIsRefused() async throws {
         let pi = try await Pi()
         try await pi.h.core.sqlite.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-future')") }
