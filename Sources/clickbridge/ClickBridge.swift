@@ -9,7 +9,7 @@ struct ClickBridge: AsyncParsableCommand {
         subcommands: [
             Demo.self, Serve.self, Run.self, Check.self, Status.self,
             Listen.self, Record.self, Replay.self, Plot.self, Doctor.self,
-            Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self,
+            Publish.self, Claim.self, Events.self, RegisterAVS.self, Credentials.self, StoreCommand.self,
         ]
     )
 }
