@@ -21,8 +21,8 @@ package enum StoreCopy {
         package var counts: StoreCopyCounts
         /// Added to the seq of every copied event: 0 when they kept theirs.
         package var eventSeqShift: Int64
-        /// nil while credentials are not copied (`copyCredentials`).
-        package var credentials: Int?
+        /// Principals copied from the state dir's credentials file (`copyCredentials`).
+        package var credentials: Int
     }
 
     /// The copy was refused and nothing was written; `description` says why, in one line.

@@ -53,11 +53,7 @@ struct StoreCommand: AsyncParsableCommand {
                 let shifted = copied.eventSeqShift > 0
                     ? " (event seqs raised by \(copied.eventSeqShift): the database had given those numbers)" : ""
                 Terminal.out("copied \(copied.counts.text) into \(url.host):\(url.port)/\(url.database)\(shifted)")
-                if let credentials = copied.credentials {
-                    Terminal.out("copied \(credentials) credentials")
-                } else {
-                    Terminal.err("credentials: not copied (not yet supported)")
-                }
+                Terminal.out("copied \(copied.credentials) principal\(copied.credentials == 1 ? "" : "s") of the state dir's credentials file")
             }
         }
 

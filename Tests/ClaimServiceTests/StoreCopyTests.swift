@@ -67,10 +67,11 @@ import Testing
         try PostgresClaimStore(url: DatabaseURL(parsing: url), logger: Logger(label: "clickbridge.store-copy"), connectionWait: .seconds(60))
     }
 
-    static func copy(_ state: StateSnapshot, into url: String, merge: Bool = false) async throws -> StoreCopy.Copied {
+    static func copy(_ state: StateSnapshot, into url: String, merge: Bool = false,
+                     credentials: String? = nil) async throws -> StoreCopy.Copied {
         let store = try store(url)
         defer { store.close() }
-        return try await StoreCopy.copy(state, credentialsFile: nil, into: store, merge: merge)
+        return try await StoreCopy.copy(state, credentialsFile: credentials, into: store, merge: merge)
     }
 
     @Test func theFleetAnswersAsThePiDid() async throws {
@@ -81,7 +82,7 @@ import Testing
                                                  deliveries: 3, avsRegistrations: 1, usedSignatures: 1))
         #expect(copied.counts.text == "3 devices (1 claimed), 1 claim initiation, 2 tags, 5 events, 3 callback deliveries, 1 AVS registration, 1 used signature")
         #expect(copied.eventSeqShift == 0)
-        #expect(copied.credentials == nil)
+        #expect(copied.credentials == 0)
         let fleet = try await Harness.make(.postgres, clock: pi.h.clock, sharing: url) { $0.rooms = [Self.room] }
         defer { fleet.postgres.close() }
         let devices = [pi.claimed, pi.initiated, pi.unclaimed]
@@ -114,6 +115,34 @@ import Testing
                 """)
         }
         #expect(!pending.isEmpty && pending == piPending)
+    }
+
+    @Test func credentialsAreCopiedOnceAndAPrincipalHeldDifferentlyRefusesTheCopy() async throws {
+        let pi = try await Pi()
+        let file = pi.h.directory + "/credentials"
+        #expect(try CredentialsFile.createDefaultIfMissing(path: file))
+        let url = try await ThrowawayPostgres.shared().newDatabase()
+        #expect(try await Self.copy(try pi.snapshot(), into: url, credentials: file).credentials == 2)
+        #expect(try await Self.copy(try pi.snapshot(), into: url, merge: true, credentials: file).credentials == 0)
+        let store = try Self.store(url)
+        defer { store.close() }
+        let inFile = try CredentialStore(path: file).file.profiles
+        let inDatabase = try await store.principals().profiles
+        #expect(inDatabase.map(\.name) == ["bridge", "owner"])
+        #expect(inDatabase.map(\.accessKeyId) == inFile.map(\.accessKeyId))
+        #expect(inDatabase.map(\.secretAccessKey) == inFile.map(\.secretAccessKey))
+
+        // A second Pi's generated file names the same principals with other keys: nothing of it is copied.
+        let other = try await Pi(serial: "SN2")
+        let otherFile = other.h.directory + "/credentials"
+        #expect(try CredentialsFile.createDefaultIfMissing(path: otherFile))
+        let refusal = await #expect(throws: StoreCopy.Refused.self) {
+            try await Self.copy(try other.snapshot(), into: url, merge: true, credentials: otherFile)
+        }
+        #expect(refusal?.description.contains("principal bridge [keys, secret, account]") == true, "\(refusal.map { "\($0)" } ?? "")")
+        #expect(try await store.principals().profiles.map(\.accessKeyId) == inFile.map(\.accessKeyId))
+        // The refusal rolled the other Pi's devices back too: without its file they are all still to copy.
+        #expect(try await Self.copy(try other.snapshot(), into: url, merge: true).counts.devices == 3)
     }
 
     @Test func theStateDirIsOnlyRead() async throws {

@@ -123,8 +123,9 @@ sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about SQLite's own files; 
 class Service:
     """One `clickbridge serve` process on loopback."""
 
-    def __init__(self, state_dir: pathlib.Path, credentials: pathlib.Path, extra_args: tuple[str, ...] = (),
+    def __init__(self, state_dir: pathlib.Path, credentials: pathlib.Path | None, extra_args: tuple[str, ...] = (),
                  database_url: str | None = None):
+        """`credentials` None: no --credentials (on PostgreSQL, the principals the database holds)."""
         self.binary = clickbridge_binary()
         self.state_dir = state_dir
         self.credentials = credentials
@@ -159,7 +160,7 @@ class Service:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [str(self.binary), "serve", "--listen", f"127.0.0.1:{self.port}", "--state-dir", str(self.state_dir),
-             "--credentials", str(self.credentials), *self.extra_args],
+             *(("--credentials", str(self.credentials)) if self.credentials else ()), *self.extra_args],
             stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -4,6 +4,7 @@ and methods as it did against SQLite. Needs PostgreSQL (throwaway_postgres.py) w
 the rest of the run uses."""
 import os
 import re
+import shutil
 import subprocess
 
 import botocore.exceptions
@@ -74,7 +75,10 @@ def one_line(stderr: str) -> str:
 def test_a_pis_state_is_copied_and_answers_the_same_on_postgresql(tmp_path, workdir, cluster):
     state = tmp_path / "pi"
     state.mkdir()
-    pi = sqlite_service(state, workdir / "credentials").start()
+    # As on a Pi, the service's credentials are in its state dir, where `store copy` finds them.
+    shutil.copy(workdir / "credentials", state / "credentials")
+    (state / "credentials").chmod(0o600)
+    pi = sqlite_service(state, state / "credentials").start()
     try:
         device = DeviceSide(pi)
         flow = Flow(lambda profile="owner", **kw: client(pi, profile, **kw), device)
@@ -96,9 +100,11 @@ def test_a_pis_state_is_copied_and_answers_the_same_on_postgresql(tmp_path, work
     url = cluster.new_database()
     copied = store_copy("--from", str(state), "--to", url)
     assert copied.returncode == 0, copied.stderr
+    principals = len(re.findall(r"^\[", (state / "credentials").read_text(), re.M))
     assert re.fullmatch(r"copied 3 devices \(1 claimed\), 1 claim initiation, 2 tags, 5 events, 0 callback deliveries, "
-                        r"1 AVS registration, \d+ used signatures into 127\.0\.0\.1:\d+/\w+\n", copied.stdout), copied.stdout
-    assert "credentials: not copied (not yet supported)" in copied.stderr
+                        r"1 AVS registration, \d+ used signatures into 127\.0\.0\.1:\d+/\w+\n"
+                        rf"copied {principals} principals of the state dir's credentials file\n", copied.stdout), copied.stdout
+    assert copied.stderr == ""
     assert cluster.password not in copied.stdout + copied.stderr
 
     # Again, the database named by the environment: --merge adds nothing, and without it the copy is refused.
@@ -107,12 +113,14 @@ def test_a_pis_state_is_copied_and_answers_the_same_on_postgresql(tmp_path, work
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("copied 0 devices (0 claimed), 0 claim initiations, 0 tags, 0 events, "
                                    "0 callback deliveries, 0 AVS registrations, 0 used signatures into "), again.stdout
+    assert again.stdout.endswith("\ncopied 0 principals of the state dir's credentials file\n"), again.stdout
     refused = store_copy("--from", str(state), env=env)
     assert refused.returncode != 0
     line = one_line(refused.stderr)
     assert "already holds 3 devices, 1 claim initiation, 2 tags, 5 events" in line and "pass --merge" in line, line
 
-    fleet = Service(tmp_path / "fleet", workdir / "credentials", database_url=url).start()
+    # No --credentials: the principals the fleet answers with are those the copy put in the database.
+    fleet = Service(tmp_path / "fleet", None, database_url=url).start()
     try:
         assert owners_view(fleet, devices) == on_sqlite
         # And the claim rules carry on from the copied state: B's initiation, a press, B's claim.
