@@ -85,6 +85,10 @@ class ThrowawayPostgres:
         self._run([self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log", "-w", "-t", "60", "start"],
                   as_os_user=True)
 
+    def stop(self) -> None:
+        """A fast shutdown (connections are cut), as an outage; `start()` brings it back on the same port."""
+        self._run([self.bin / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "-t", "60", "stop"], as_os_user=True)
+
     def new_database(self) -> str:
         """A new, empty database; its URL, as `serve --database` takes it."""
         name = "conformance_" + uuid.uuid4().hex[:16]
