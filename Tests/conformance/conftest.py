@@ -112,12 +112,27 @@ def postgres_cluster():
     return _cluster
 
 
+_fleet_answered: list[int] | None = None
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _fleet_answered is not None:
+        terminalreporter.write_line(f"requests answered through the round-robin forwarder, per instance: {_fleet_answered}")
+
+
 def pytest_sessionfinish(session, exitstatus):
     if _cluster is not None:
         _cluster.drop()
 
 
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about SQLite's own files; this run is on PostgreSQL")
+
+# CLICKBRIDGE_CONFORMANCE_INSTANCES=2 (with the PostgreSQL run) puts the shared service behind a
+# per-request round-robin forwarder: two `serve --database` on one database, answering in turn.
+INSTANCES = int(os.environ.get("CLICKBRIDGE_CONFORMANCE_INSTANCES", "1"))
+if INSTANCES > 1 and not ON_POSTGRES:
+    raise pytest.UsageError("CLICKBRIDGE_CONFORMANCE_INSTANCES needs CLICKBRIDGE_CONFORMANCE_DATABASE=postgres: "
+                            "instances share state only through PostgreSQL")
 
 
 class Service:
@@ -175,8 +190,11 @@ class Service:
         raise RuntimeError(f"clickbridge serve did not accept connections within 30 s:\n{self.log_tail()}")
 
     def log_tail(self) -> str:
+        return self.log_text()[-4000:]
+
+    def log_text(self) -> str:
         try:
-            return self.log_path.read_text(errors="replace")[-4000:]
+            return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
 
@@ -193,6 +211,61 @@ class Service:
         return self.proc is not None and self.proc.poll() is None
 
 
+class Fleet:
+    """Several `Service`s on one database behind a `RoundRobin` forwarder; stands in for the
+    session's one service, so every test using the `service` fixture runs against all of them."""
+
+    def __init__(self, workdir: pathlib.Path, count: int, extra_args: tuple[str, ...] = (), name: str = "fleet",
+                 database_url: str | None = None):
+        url = database_url or postgres_cluster().new_database()
+        self.instances = []
+        for n in range(count):
+            state = workdir / f"state-{name}-{n}"
+            state.mkdir()
+            self.instances.append(Service(state, workdir / "credentials", extra_args, database_url=url))
+        self.database_url = url
+        self.state_dir = self.instances[0].state_dir
+        self.forwarder = None
+
+    def start(self) -> "Fleet":
+        for instance in self.instances:
+            instance.start()
+        if self.forwarder is None:
+            from round_robin import RoundRobin
+            self.forwarder = RoundRobin(lambda: [("127.0.0.1", i.port) for i in self.instances])
+        return self
+
+    @property
+    def port(self) -> int:
+        return self.forwarder.port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def callback_delivery(self, event_id: str):
+        return self.instances[0].callback_delivery(event_id)
+
+    def log_text(self) -> str:
+        return "".join(i.log_text() for i in self.instances)
+
+    def log_tail(self) -> str:
+        return "\n".join(f"-- instance {n}:\n{i.log_tail()}" for n, i in enumerate(self.instances))
+
+    def answered(self) -> list[int]:
+        """How many answers each instance has sent through the forwarder."""
+        return [self.forwarder.answered.get(n, 0) for n in range(len(self.instances))]
+
+    def alive(self) -> bool:
+        return all(i.alive() for i in self.instances)
+
+    def stop(self) -> None:
+        for instance in self.instances:
+            instance.stop()
+        if self.forwarder is not None:
+            self.forwarder.close()
+
+
 @pytest.fixture(scope="session")
 def workdir():
     d = pathlib.Path(tempfile.mkdtemp(prefix="clickbridge-conformance-"))
@@ -205,14 +278,24 @@ def workdir():
 
 @pytest.fixture(scope="session")
 def service(workdir):
-    state = workdir / "state"
-    state.mkdir()
-    svc = Service(state, workdir / "credentials").start()
+    if INSTANCES > 1:
+        svc = Fleet(workdir, INSTANCES).start()
+    else:
+        state = workdir / "state"
+        state.mkdir()
+        svc = Service(state, workdir / "credentials").start()
     yield svc
     alive = svc.alive()
     svc.stop()
     # A crash of the shared service would make every later failure misleading: say so loudly.
     assert alive, f"clickbridge serve died during the run:\n{svc.log_tail()}"
+    if INSTANCES > 1:
+        # The forwarder alternates by construction; that each instance really answered its share
+        # is what shows the run tested a fleet.
+        answered = svc.answered()
+        global _fleet_answered
+        _fleet_answered = answered
+        assert min(answered) >= 0.8 * sum(answered) / len(answered), f"answers per instance: {answered}"
 
 
 # ---------------------------------------------------------------- clients

@@ -208,7 +208,7 @@ def test_name_resolving_to_loopback_is_refused_at_delivery(service, ic, flow, de
     assert row is not None and row[0] == "dead" and row[1] == 1, row
     assert "callback host localhost resolves to" in row[2] and "a loopback address" in row[2], row
     assert "--allow-private-callbacks" in row[2], row
-    log = service.log_path.read_text(errors="replace")
+    log = service.log_text()
     assert f"DEAD CALLBACK: event {event_id}" in log and "a loopback address" in log, log
     assert receiver.requests == []
 

@@ -79,11 +79,15 @@ class ThrowawayPostgres:
             log = self.dir / "server.log"
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"{' '.join(command)} failed ({r.returncode}): {r.stderr}{r.stdout}\n{tail}")
-        return r.stdout.strip()
+        return r.stdout
 
     def start(self) -> None:
         self._run([self.bin / "pg_ctl", "-D", self.dir / "data", "-l", self.dir / "server.log", "-w", "-t", "60", "start"],
                   as_os_user=True)
+
+    def stop(self) -> None:
+        """A fast shutdown (connections are cut), as an outage; `start()` brings it back on the same port."""
+        self._run([self.bin / "pg_ctl", "-D", self.dir / "data", "-m", "fast", "-w", "-t", "60", "stop"], as_os_user=True)
 
     def new_database(self) -> str:
         """A new, empty database; its URL, as `serve --database` takes it."""
@@ -96,7 +100,9 @@ class ThrowawayPostgres:
         name = url.rsplit("/", 1)[1].split("?", 1)[0]
         out = self._run([self.bin / "psql", "-h", "127.0.0.1", "-p", self.port, "-U", self.user, "-w", "-X", "-q", "-A",
                          "-t", "-F", "\x1f", "-v", "ON_ERROR_STOP=1", "-d", name, "-c", sql])
-        return [line.split("\x1f") for line in out.splitlines()] if out else []
+        # Only the newlines go: str.strip() counts the separator \x1f as white space and would
+        # take a row's empty last column with it.
+        return [line.split("\x1f") for line in out.rstrip("\n").split("\n")] if out.strip("\n") else []
 
     def drop(self) -> None:
         if (self.dir / "data" / "postmaster.pid").exists():
