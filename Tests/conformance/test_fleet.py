@@ -8,13 +8,14 @@ two-instance conformance run only (CLICKBRIDGE_CONFORMANCE_INSTANCES=2), to keep
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
 import pytest
 import requests
 
-from conftest import INSTANCES, DeviceSide, Fleet, new_device_id, signed_request
+from conftest import INSTANCES, DeviceSide, Fleet, free_port, new_device_id, signed_request
 
 pytestmark = pytest.mark.skipif(INSTANCES < 2, reason="runs in the two-instance run (CLICKBRIDGE_CONFORMANCE_INSTANCES=2)")
 
@@ -138,23 +139,46 @@ def test_kill_9_one_instance_ten_times_under_load(fleet, cluster):
     stream.assert_stored_exactly_once(cluster)
 
 
-def test_postgres_down_for_10_s_under_load(fleet, cluster):
-    stream = EventStream(fleet)
-    try:
-        stream.wait_for_progress(3)
-        cluster.stop()
-        time.sleep(10)  # the outage itself, not a bound on anything
-        cluster.start()
-        stream.wait_for_progress(5)
-    finally:
-        stream.stop()
-    # No instance crashed, and each still answers on its own.
-    assert fleet.alive(), fleet.log_tail()
+def metric_total(text: str, name: str, **labels: str) -> float:
+    """The sum of `name`'s samples whose labels include `labels`, in Prometheus' text format."""
+    total = 0.0
+    for line in text.splitlines():
+        m = re.match(rf"^{name}(?:\{{([^}}]*)\}})? (\S+)$", line)
+        if m and all(f'{k}="{v}"' in (m.group(1) or "") for k, v in labels.items()):
+            total += float(m.group(2))
+    return total
+
+
+def test_postgres_down_for_10_s_under_load(workdir, cluster, request):
+    fleet = Fleet(workdir, 2, name=request.node.name, database_url=cluster.new_database())
+    metrics = []
     for instance in fleet.instances:
-        r = DeviceSide(instance).registration(stream.device_ids[0])
-        assert r.status_code == 200, (instance.url, r.status_code, r.text)
-    assert stream.retries > 0, "the outage failed no request"
-    stream.assert_stored_exactly_once(cluster)
-    # METRICS STEP, for after the metrics branch is merged: start the fleet with
-    # `--metrics-listen 127.0.0.1:0`-style ports and assert here that each instance's /metrics shows
-    # clickbridge_database_errors_total > 0 (the outage's errors were counted).
+        port = free_port()
+        instance.extra_args += ("--metrics-listen", f"127.0.0.1:{port}")
+        metrics.append(f"http://127.0.0.1:{port}/metrics")
+    fleet.start()
+    try:
+        stream = EventStream(fleet)
+        try:
+            stream.wait_for_progress(3)
+            cluster.stop()
+            time.sleep(10)  # the outage itself, not a bound on anything
+            cluster.start()
+            stream.wait_for_progress(5)
+        finally:
+            stream.stop()
+        # No instance crashed, and each still answers on its own.
+        assert fleet.alive(), fleet.log_tail()
+        for instance in fleet.instances:
+            r = DeviceSide(instance).registration(stream.device_ids[0])
+            assert r.status_code == 200, (instance.url, r.status_code, r.text)
+        assert stream.retries > 0, "the outage failed no request"
+        stream.assert_stored_exactly_once(cluster)
+        # The instances counted what the outage did: database errors, and the 500s they answered.
+        scraped = [requests.get(url, timeout=10).text for url in metrics]
+        errors = [metric_total(text, "clickbridge_database_errors_total") for text in scraped]
+        failed = [metric_total(text, "clickbridge_requests_total", status="500") for text in scraped]
+        assert sum(errors) > 0 and sum(failed) > 0, (errors, failed, scraped)
+        assert sum(failed) <= sum(errors), (errors, failed)
+    finally:
+        fleet.stop()
