@@ -257,6 +257,33 @@ class Usage:
         return {k: round(sum(e[k] for e in each), 2) for k in each[0]}
 
 
+class DatabaseUsage:
+    """CPU time of the PostgreSQL server's processes (the postmaster's children: a backend per
+    pooled connection, the WAL writer, ...) over a run, per request: the database's share of the
+    work, which the service's own CPU time leaves out."""
+
+    def __init__(self, postgres):
+        self.postmaster = int((postgres.dir / "data" / "postmaster.pid").read_text().split()[0])
+        self.start = self.read()
+
+    def read(self) -> dict[int, int]:
+        ticks = {}
+        for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            pid = int(stat.parent.name)
+            if pid == self.postmaster or int(fields[1]) == self.postmaster:
+                ticks[pid] = int(fields[11]) + int(fields[12])
+        return ticks
+
+    def per_request(self, requests: int) -> dict:
+        end = self.read()
+        used = sum(t - self.start.get(pid, 0) for pid, t in end.items())
+        return {"database_cpu_us_per_request": round(used / os.sysconf("SC_CLK_TCK") / max(requests, 1) * 1e6, 1)}
+
+
 BACKENDS = {"sqlite": (None, 1), "postgres": ("postgres", 1), "postgres2": ("postgres", 2)}
 
 
@@ -318,8 +345,11 @@ def bench_backend(args, backend: str, postgres, credentials: pathlib.Path, keys:
             script.write_text(single_request_script("GET", path, headers))
             targets.append((f"http://{h}", script, None))
         usage = Usage([p.pid for p in procs])
+        database_usage = DatabaseUsage(postgres) if engine == "postgres" else None
         results["describe"] = run_wrk_split(targets, args)
         results["describe"].update(usage.per_request(results["describe"]["requests"]))
+        if database_usage:
+            results["describe"].update(database_usage.per_request(results["describe"]["requests"]))
 
         # Event ingest: distinct, pre-signed events, each a durable write; each instance its own share.
         amzdate = amz_now()
@@ -348,8 +378,11 @@ def bench_backend(args, backend: str, postgres, credentials: pathlib.Path, keys:
                 ToTimeStamp=base + dt.timedelta(minutes=10), PaginationConfig={"PageSize": 250}))
         before = count_events()
         usage = Usage([p.pid for p in procs])
+        database_usage = DatabaseUsage(postgres) if engine == "postgres" else None
         results["ingest"] = run_wrk_split(targets, args)
         results["ingest"].update(usage.per_request(results["ingest"]["requests"]))
+        if database_usage:
+            results["ingest"].update(database_usage.per_request(results["ingest"]["requests"]))
         results["ingest"]["presigned"] = args.ingest_requests
         # Every counted request must be a new, stored event: count them through the API.
         results["ingest"]["stored_events"] = count_events() - before
@@ -441,6 +474,8 @@ def main() -> None:
 
     print(json.dumps(results, indent=2))
     print("\n| call | requests/s | p50 | p99 | notes |\n| --- | --- | --- | --- | --- |")
+    def database_cpu(r: dict) -> str:
+        return f"; PostgreSQL CPU {r['database_cpu_us_per_request']} µs per request" if "database_cpu_us_per_request" in r else ""
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL, 1 instance", "postgres2": "PostgreSQL, 2 instances"}
     moto = results.get("moto_list_things")
     for backend in backends:
@@ -448,10 +483,10 @@ def main() -> None:
         ratio = f"; {d['rps'] / moto['rps']:.1f}x moto" if moto else ""
         print(f"| DescribeDevice (signed), {names[backend]} | {d['rps']:,.0f} | {d['p50_ms']:.2f} ms | {d['p99_ms']:.2f} ms | "
               f"{d['requests']} requests, non-2xx {d['non2xx']}{ratio}; service CPU {d['service_cpu_us_per_request']} µs and "
-              f"{d['service_voluntary_switches_per_request']} sleeps per request |")
+              f"{d['service_voluntary_switches_per_request']} sleeps per request{database_cpu(d)} |")
         print(f"| event ingest (signed, durable), {names[backend]} | {i['rps']:,.0f} | {i['p50_ms']:.2f} ms | {i['p99_ms']:.2f} ms | "
               f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']}; "
-              f"service CPU {i['service_cpu_us_per_request']} µs and {i['service_voluntary_switches_per_request']} sleeps per request |")
+              f"service CPU {i['service_cpu_us_per_request']} µs and {i['service_voluntary_switches_per_request']} sleeps per request{database_cpu(i)} |")
         if i["requests"] > i["presigned"] or i["non2xx"]:
             print(f"\nWARNING ({names[backend]}): the ingest run used up the pre-signed events or got errors; raise --ingest-requests.")
     if moto:
