@@ -43,8 +43,12 @@ struct LiveService {
         var url: String?
         if backend == .postgres {
             url = if let databaseURL { databaseURL } else { try await ThrowawayPostgres.shared().newDatabase() }
-            config.store = try PostgresClaimStore(url: DatabaseURL(parsing: url!), logger: Logger(label: "clickbridge.postgres"),
-                                                  connectionWait: .seconds(60))
+            let store = try PostgresClaimStore(url: DatabaseURL(parsing: url!), logger: Logger(label: "clickbridge.postgres"),
+                                               connectionWait: .seconds(60))
+            // Migrated before the first request, as `serve` does: on a loaded machine a fresh
+            // database's migration could take the first request past the test client's 15 s.
+            await store.prepare()
+            config.store = store
         }
         configure(&config)
         let server = try await ClaimServer.start(configuration: config)
