@@ -75,25 +75,12 @@ extension PostgresClaimStore {
         let due = CallbackDelivery.due(device: device, event: event, remainingLife: lifeKnown ? life : nil)
         // A ByteBuffer is bytea; [UInt8] would be sent as an array of "char".
         let body = due.map { ByteBuffer(bytes: $0.body) }
+        let storeEvent = PostgresHotStatements.StoreEvent(
+            eventId: event.eventId, deviceId: deviceId, clickType: event.clickType, reportedTime: event.reportedTime,
+            remainingLife: life, reported: reported, now: now, enabled: device.enabled, callbackURL: due?.url, callbackBody: body)
         let stored: Bool = try await statement { connection, logger in
-            try await Self.scalar(connection, """
-                WITH stored AS (
-                    INSERT INTO event (event_id, device_id, click_type, reported_time, remaining_life, remaining_life_reported,
-                                       received_at, enabled_at_receipt)
-                    VALUES (\(event.eventId), \(deviceId), \(event.clickType), \(event.reportedTime), \(life), \(reported), \(now),
-                            \(device.enabled))
-                    ON CONFLICT (device_id, event_id) DO NOTHING
-                    RETURNING seq
-                ), life AS (
-                    UPDATE device SET remaining_life = \(life), remaining_life_known = true
-                    WHERE device_id = \(deviceId) AND \(reported) AND EXISTS (SELECT 1 FROM stored)
-                      AND (remaining_life <> \(life) OR NOT remaining_life_known)
-                ), queued AS (
-                    INSERT INTO callback_delivery (event_id, event_seq, device_id, url, body, created_at)
-                    SELECT \(event.eventId), seq, \(deviceId), \(due?.url), \(body), \(now) FROM stored WHERE \(due != nil)
-                )
-                SELECT EXISTS (SELECT 1 FROM stored)
-                """, as: Bool.self, logger: logger) ?? false
+            for try await new in try await connection.execute(storeEvent, logger: logger) { return new }
+            return false
         }
         if stored { return IngestOutcome(duplicate: false, callbackQueued: due != nil) }
         // Event ids are per device: the same id on another device is another event.
@@ -133,10 +120,8 @@ extension PostgresClaimStore {
 
     /// The device, and whether any event has reported its remaining life yet.
     static func deviceForIngest(_ connection: PostgresConnection, _ deviceId: String, logger: Logger) async throws -> (DeviceRecord, Bool)? {
-        for try await row in try await connection.query("""
-            SELECT \(unescaped: deviceColumns), remaining_life_known FROM device WHERE device_id = \(deviceId)
-            """, logger: logger) {
-            return (try device(row), try row.makeRandomAccess()[12].decode(Bool.self))
+        for try await found in try await connection.execute(PostgresHotStatements.DeviceForIngest(deviceId: deviceId), logger: logger) {
+            return found
         }
         return nil
     }

@@ -8,16 +8,9 @@ extension PostgresClaimStore {
     package func ownedDevice(deviceId: String, account: String) async throws(ServiceError) -> (DeviceRecord, [String: String]) {
         // One statement, so one snapshot: the device and its tags as they were together.
         let found: DeviceWithTags? = try await statement { connection, logger in
-            for try await row in try await connection.query("""
-                SELECT \(unescaped: Self.deviceColumns),
-                       ARRAY(SELECT key FROM device_tag WHERE device_tag.device_id = device.device_id ORDER BY key),
-                       ARRAY(SELECT value FROM device_tag WHERE device_tag.device_id = device.device_id ORDER BY key)
-                FROM device WHERE device_id = \(deviceId)
-                """, logger: logger) {
-                let columns = row.makeRandomAccess()
-                let keys = try columns[12].decode([String].self)
-                let values = try columns[13].decode([String].self)
-                return DeviceWithTags(device: try Self.device(row), tags: Dictionary(zip(keys, values), uniquingKeysWith: { _, last in last }))
+            for try await found in try await connection.execute(PostgresHotStatements.DeviceWithTagsByID(deviceId: deviceId),
+                                                                 logger: logger) {
+                return found
             }
             return nil
         }

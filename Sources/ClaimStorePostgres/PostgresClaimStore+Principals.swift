@@ -86,11 +86,9 @@ extension PostgresClaimStore {
     /// signed request makes this call.
     package func principal(holding accessKeyId: String) async throws(ServiceError) -> CredentialProfile? {
         try await statement { connection, logger in
-            for try await row in try await connection.query("""
-                SELECT \(unescaped: Self.principalColumns) FROM principal
-                WHERE access_key_id = \(accessKeyId) OR previous_access_key_id = \(accessKeyId) ORDER BY seq LIMIT 1
-                """, logger: logger) {
-                return try Self.principal(row)
+            for try await principal in try await connection.execute(PostgresHotStatements.PrincipalByKey(accessKeyId: accessKeyId),
+                                                                     logger: logger) {
+                return principal
             }
             return nil
         }
