@@ -1,12 +1,13 @@
 import Bridge
 import Foundation
 import Presses
+import TestSupport
 
-/// A fresh directory under the system's temporary directory, removed by `cleanup()`.
+/// A fresh directory in the tests' scratch directory, removed by `cleanup()`.
 struct TempDir {
     let path: String
     init() throws {
-        path = NSTemporaryDirectory() + "clickbridge-actions-" + UUID().uuidString
+        path = testScratch.appendingPathComponent("clickbridge-actions-" + UUID().uuidString).path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     func file(_ name: String) -> String { path + "/" + name }

@@ -1,6 +1,7 @@
 import Foundation
 import Lines
 import Presses
+import TestSupport
 import Testing
 @testable import Bridge
 
@@ -82,7 +83,7 @@ import Testing
 
     /// Relative paths are relative to the file, not to where `run` was started (systemd: `/`).
     @Test func relativePathsAreRelativeToTheConfigFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-config-\(UUID().uuidString)")
+        let dir = testScratch.appendingPathComponent("cb-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("c.yaml").path

@@ -216,7 +216,7 @@ import Testing
     /// Whether this machine lets the tests mount a tmpfs (root, and no container forbidding it).
     static let canMountTmpfs: Bool = {
         guard geteuid() == 0 else { return false }
-        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("cb-mount-probe-\(getpid())").path
+        let probe = testScratch.appendingPathComponent("cb-mount-probe-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: probe, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: probe) }
         guard (try? FinishedCommand.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe]))?.status == 0 else { return false }

@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
+import TestSupport
 @testable import Bridge
 
-/// A fresh directory under the system temp dir, removed by the caller with `removeTemporaryDirectory`.
+/// A fresh directory in the tests' scratch directory, removed by the caller with `removeTemporaryDirectory`.
 func makeTemporaryDirectory() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("clickbridge-test-\(UUID().uuidString)").path
+    let path = testScratch.appendingPathComponent("clickbridge-test-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     return path
 }

@@ -35,6 +35,7 @@ import Glibc
         let port = try freePort()
         let s = LiveService(server: nil, port: port, credentials: credentials, directory: directory)
         var process = try Self.serve(directory: directory, port: port)
+        defer { process.terminate(); process.waitUntilExit() }
         try await Self.waitUntilListening(s, process)
         let id = newDeviceId()
         #expect(try await s.send("PUT", "/devices/\(id)/registration", body: #"{"type":"button"}"#, profile: "bridge").status == 200)
@@ -52,7 +53,6 @@ import Glibc
         #expect(ack.json["duplicate"] as? Bool == false)
 
         process = try Self.serve(directory: directory, port: port)
-        defer { process.terminate(); process.waitUntilExit() }
         try await Self.waitUntilListening(s, process)
         let listed = try await s.send("GET", "/devices/\(id)/events", query: "fromTimeStamp=2018-01-01T00%3A00%3A00Z&toTimeStamp=2100-01-01T00%3A00%3A00Z")
         let events = (listed.json["events"] as? [[String: Any]]) ?? []

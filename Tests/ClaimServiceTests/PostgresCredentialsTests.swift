@@ -167,6 +167,8 @@ import Glibc
         let path = directory + "/credentials"
         let port = try freePort()
         var process = try Self.serve(url, port: port, credentials: path, log: directory + "/first.log")
+        // Whichever instance runs when the test ends, by failure or not, is stopped.
+        defer { Self.stop(process) }
         let imported = try await Self.line(containing: "imported", in: directory + "/first.log", of: process)
         #expect(imported.hasSuffix("imported 4 principals (bridge, owner, other, bridge2) from \(path) into the database"), "\(imported)")
         let s = try await Self.client(port: port, file, process)
@@ -177,7 +179,6 @@ import Glibc
         Self.stop(process)
 
         process = try Self.serve(url, port: port, credentials: path, log: directory + "/second.log")
-        defer { Self.stop(process) }
         let again = try await Self.line(containing: "imported", in: directory + "/second.log", of: process)
         #expect(again.hasSuffix("imported no principals from \(path): its 4 are in the database already; the database's keys stand where the file's differ (owner)"),
                 "\(again)")

@@ -27,7 +27,7 @@ struct RejectAll: RequestAuthenticator {
 }
 
 func temporaryDirectory() -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("claimservice-tests-" + UUID().uuidString).path
+    let dir = testScratch.appendingPathComponent("claimservice-tests-" + UUID().uuidString).path
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import OneClick
 
@@ -154,7 +155,7 @@ final class TemporaryDirectory {
     let path: String
 
     init() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("oneclick-tests-\(UUID().uuidString)")
+        let url = testScratch.appendingPathComponent("oneclick-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         path = url.path
     }

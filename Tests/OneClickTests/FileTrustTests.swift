@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
 import OneClick
+import TestSupport
 import Testing
 
 /// Which files may steer the daemon: owner, mode and directories, as sshd's StrictModes.
 @Suite struct FileTrustTests {
     func scratch() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-trust-\(UUID().uuidString)").path
+        let dir = testScratch.appendingPathComponent("cb-trust-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         chmod(dir, 0o755)
         return dir

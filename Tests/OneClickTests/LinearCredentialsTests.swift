@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import OneClick
+import TestSupport
 import Testing
 
 /// A credentials file with 8 times the profiles loads in about 8 times as long, never 64 (500,000
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func profilesLoadInLinearTime() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cb-linear-\(UUID().uuidString)").path
+        let dir = testScratch.appendingPathComponent("cb-linear-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var best: [Int: Duration] = [:]

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// A child process started with posix_spawn and waited for with waitpid.
 ///
@@ -34,8 +35,11 @@ public final class LaunchedProcess: @unchecked Sendable {
     private var openReaders = 0
 
     /// Starts `executable` with `arguments`; `environment` replaces this process's own when given.
+    /// The child is killed when the test process exits, if it is still running then, unless it is
+    /// a watcher that must outlive the tests (`outlivesTests`).
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                standardOutput out: Output = .discard, standardError err: Output = .discard) throws {
+                standardOutput out: Output = .discard, standardError err: Output = .discard,
+                outlivesTests: Bool = false) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -93,6 +97,7 @@ public final class LaunchedProcess: @unchecked Sendable {
             throw SpawnFailure(description: "cannot run \(executable): \(String(cString: strerror(rc)))")
         }
         processIdentifier = pid
+        if !outlivesTests { LiveChildren.add(pid) }
         standardOutput = Self.isPipe(out) ? readEnds[0] : nil
         standardError = Self.isPipe(err) ? readEnds[1] : nil
         for (fd, output) in zip(readEnds, [out, err]) {
@@ -130,7 +135,12 @@ public final class LaunchedProcess: @unchecked Sendable {
     }
 
     /// SIGTERM, as `Process.terminate()` sends.
-    public func terminate() { kill(processIdentifier, SIGTERM) }
+    /// Sends SIGTERM, unless the child has exited (its pid may be another process's by then).
+    public func terminate() {
+        state.lock()
+        defer { state.unlock() }
+        if reapLocked(blocking: false) == nil { kill(processIdentifier, SIGTERM) }
+    }
 
     private func exitStatus() -> Int32 {
         state.lock()
@@ -146,7 +156,11 @@ public final class LaunchedProcess: @unchecked Sendable {
         var status: Int32 = 0
         while true {
             let rc = waitpid(processIdentifier, &status, blocking ? 0 : WNOHANG)
-            if rc == processIdentifier { waitStatus = status; return status }
+            if rc == processIdentifier {
+                waitStatus = status
+                LiveChildren.remove(processIdentifier)
+                return status
+            }
             if rc == 0 { return nil }
             if errno != EINTR { return nil }
         }
@@ -188,4 +202,27 @@ public final class LaunchedProcess: @unchecked Sendable {
     private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? =
         dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
             .map { unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self) }
+}
+
+/// The children still running, killed when the test process exits: a test that fails between
+/// starting a service and stopping it must not leave the service running after the suite, holding
+/// its port, its files and a database connection.
+private enum LiveChildren {
+    private static let pids = Mutex<Set<pid_t>>([])
+    private static let killedAtExit: Void = {
+        atexit {
+            LiveChildren.pids.withLock { pids in
+                for pid in pids { kill(pid, SIGKILL) }
+            }
+        }
+    }()
+
+    static func add(_ pid: pid_t) {
+        _ = killedAtExit
+        pids.withLock { _ = $0.insert(pid) }
+    }
+
+    static func remove(_ pid: pid_t) {
+        pids.withLock { _ = $0.remove(pid) }
+    }
 }

@@ -187,7 +187,7 @@ private struct Cluster: Sendable {
             """
         // setsid: not in the tests' process group, so a ^C to the tests does not stop it before
         // it has cleaned up.
-        _ = try LaunchedProcess("/usr/bin/setsid", ["/bin/sh", "-c", script])
+        _ = try LaunchedProcess("/usr/bin/setsid", ["/bin/sh", "-c", script], outlivesTests: true)
     }
 
     /// Runs a PostgreSQL binary to its end, as the unprivileged user when `asOSUser` and the tests

@@ -7,7 +7,7 @@ import Testing
 /// `clickbridge plot` as a person runs it, and its SVG through a real renderer.
 @Suite struct PlotCommandTests {
     static func temporaryPath(_ suffix: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("clickbridge-plot-\(UUID().uuidString)\(suffix)").path
+        testScratch.appendingPathComponent("clickbridge-plot-\(UUID().uuidString)\(suffix)").path
     }
 
     @Test func writesTheSameBytesAsTheLibrary() async throws {

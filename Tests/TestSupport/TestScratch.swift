@@ -1,0 +1,25 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The test process's own scratch directory in TMPDIR. Tests make their directories inside it
+/// rather than in TMPDIR itself, and it goes when the process ends, however it ends: a watcher
+/// started with it waits for the tests' pid to go, as the PostgreSQL cluster's does. Before it,
+/// each run of the suite left some hundreds of directories in /tmp.
+public let testScratch: URL = {
+    let base = FileManager.default.temporaryDirectory.path
+    var template = Array("\(base)/clickbridge-tests-\(getpid())-XXXXXX".utf8CString)
+    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+        // Nothing to clean up then; the tests still run, in TMPDIR itself.
+        FileHandle.standardError.write(Data("note: cannot make the tests' scratch directory in \(base): \(String(cString: strerror(errno)))\n".utf8))
+        return FileManager.default.temporaryDirectory
+    }
+    let path = String(cString: made)
+    // Readable by others: some tests hand files to processes run as another user.
+    chmod(path, 0o755)
+    let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; rm -rf '\(path)'"
+    // setsid: a ^C to the tests must not stop the watcher before it has cleaned up.
+    _ = try? LaunchedProcess("/usr/bin/setsid", ["/bin/sh", "-c", script], outlivesTests: true)
+    return URL(fileURLWithPath: path, isDirectory: true)
+}()
