@@ -11,6 +11,8 @@ How the requests are signed (wrk's Lua cannot compute SigV4 per request):
   each wrk thread its own share. A run that would need more requests than were pre-signed is
   reported as invalid rather than reusing an id (a reused id is a duplicate, not a durable write).
 - moto: ListThings (`GET /things`) of moto's `iot`, signed the same way (moto does not check it).
+- The floor: the DescribeDevice GET sent unsigned, answered 403 before any SigV4 or store work, so
+  the HTTP layer's own cost shows beside the signed calls'.
 
 The signer here is a direct SigV4 implementation for speed; at start-up it is checked to produce
 byte-identical Authorization headers to botocore's SigV4Auth.
@@ -351,6 +353,19 @@ def bench_backend(args, backend: str, postgres, credentials: pathlib.Path, keys:
         if database_usage:
             results["describe"].update(database_usage.per_request(results["describe"]["requests"]))
 
+        # The floor: the same GET unsigned, answered 403 before any SigV4 or store work (the HTTP
+        # layer, the router and an error body). No signed call can be faster than this.
+        targets = []
+        for n, h in enumerate(hosts):
+            r = requests.get(f"http://{h}{path}")
+            assert r.status_code == 403 and r.json()["code"] == "MissingAuthenticationTokenException", r.text
+            script = work / f"floor-{n}.lua"
+            script.write_text(single_request_script("GET", path, {}))
+            targets.append((f"http://{h}", script, None))
+        usage = Usage([p.pid for p in procs])
+        results["floor"] = run_wrk_split(targets, args)
+        results["floor"].update(usage.per_request(results["floor"]["requests"]))
+
         # Event ingest: distinct, pre-signed events, each a durable write; each instance its own share.
         amzdate = amz_now()
         base = dt.datetime.now(dt.timezone.utc)
@@ -487,6 +502,10 @@ def main() -> None:
         print(f"| event ingest (signed, durable), {names[backend]} | {i['rps']:,.0f} | {i['p50_ms']:.2f} ms | {i['p99_ms']:.2f} ms | "
               f"{i['requests']} requests, {i['stored_events']} new events stored, non-2xx {i['non2xx']}; "
               f"service CPU {i['service_cpu_us_per_request']} µs and {i['service_voluntary_switches_per_request']} sleeps per request{database_cpu(i)} |")
+        f = results[backend]["floor"]
+        ratio = f"; {f['rps'] / moto['rps']:.1f}x moto" if moto else ""
+        print(f"| the floor: the same GET unsigned, answered 403, {names[backend]} | {f['rps']:,.0f} | {f['p50_ms']:.2f} ms | {f['p99_ms']:.2f} ms | "
+              f"{f['requests']} requests, 403 {f['non2xx']}{ratio}; service CPU {f['service_cpu_us_per_request']} µs per request |")
         if i["requests"] > i["presigned"] or i["non2xx"]:
             print(f"\nWARNING ({names[backend]}): the ingest run used up the pre-signed events or got errors; raise --ingest-requests.")
     if moto:
