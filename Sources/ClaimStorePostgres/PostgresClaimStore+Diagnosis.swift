@@ -25,7 +25,7 @@ extension PostgresClaimStore {
             why = error
         }
         diagnosis.withLock { $0 = (ContinuousClock.now, why) }
-        logger.warning("\(Self.describe(why, at: url, waited: connectionWait).message)")
+        logger.warning("\(Self.describe(why, at: url, waited: connectionWait, wording: wording).message)")
         return why
     }
 }

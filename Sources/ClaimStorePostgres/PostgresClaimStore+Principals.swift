@@ -69,7 +69,7 @@ extension PostgresClaimStore {
         try await write { connection, logger in
             var file = try await Self.principals(connection, logger: logger)
             let rotated: (old: CredentialProfile, new: CredentialProfile)
-            do throws(CredentialsFileError) { rotated = try CredentialsAdmin.rotate(name: name, in: &file, now: now) } catch { return .failure(error) }
+            do throws(CredentialsFileError) { rotated = try CredentialsAdmin.rotate(name: name, in: &file, now: now, holder: "the database") } catch { return .failure(error) }
             let new = rotated.new
             try await connection.query("""
                 UPDATE principal SET access_key_id = \(new.accessKeyId), secret_access_key = \(new.secretAccessKey),

@@ -31,6 +31,9 @@ public final class PostgresClaimStore: Sendable {
     let logger: Logger
     /// How long a call waits for a connection before it answers 500.
     let connectionWait: Duration
+    /// Whom failure messages speak to: a client of the service, or whoever runs a command
+    /// (`store copy`, `credentials --database`), who has no service to reconnect for them.
+    let wording: FailureWording
     static let maxAttempts = 30
     /// Names this instance in the leases of the callbacks it delivers.
     let instance = UUID().uuidString.lowercased()
@@ -56,8 +59,9 @@ public final class PostgresClaimStore: Sendable {
     /// where database errors and pool waits are counted (`serve --metrics-listen`).
     public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10),
                 importing principalsToImport: (file: CredentialsFile, path: String)? = nil,
-                metrics: ClaimServiceMetrics? = nil) throws(DatabaseURL.Invalid) {
+                metrics: ClaimServiceMetrics? = nil, wording: FailureWording = .service) throws(DatabaseURL.Invalid) {
         self.url = url
+        self.wording = wording
         self.principalsToImport = principalsToImport
         self.metrics = metrics
         self.logger = logger
@@ -275,41 +279,57 @@ public final class PostgresClaimStore: Sendable {
         metrics?.databaseError()
         if let wait = error as? NoConnection {
             // The pool keeps its reasons to itself: ask the database directly.
-            return Self.describe(await whyUnreachable(), at: url, waited: wait.wait)
+            return Self.describe(await whyUnreachable(), at: url, waited: wait.wait, wording: wording)
         }
-        return Self.describe(error, at: url)
+        return Self.describe(error, at: url, wording: wording)
     }
 
-    static func describe(_ error: any Error, at url: DatabaseURL, waited: Duration? = nil) -> ServiceError {
+    static func describe(_ error: any Error, at url: DatabaseURL, waited: Duration? = nil, wording: FailureWording) -> ServiceError {
         if let transaction = error as? PostgresTransactionError,
            let inner = transaction.beginError ?? transaction.closureError ?? transaction.commitError {
-            return describe(inner, at: url, waited: waited)
+            return describe(inner, at: url, waited: waited, wording: wording)
         }
         let where_ = "\(url.host):\(url.port)/\(url.database)"
-        let retry = "the request was not carried out; retry it. The service reconnects by itself when the database is back"
+        let retry = wording.retry
         if let psql = error as? PSQLError {
             if let info = psql.serverInfo {
                 let state = info[.sqlState] ?? "?"
                 let message = info[.message] ?? ""
                 if state == "28P01" || state == "28000" {
-                    return ServiceError(.internalFailure, "the service's database at \(where_) refused the service's credentials (SQLSTATE \(state): \(message)): check the user and password of its --database URL")
+                    return ServiceError(.internalFailure, "\(wording.database) at \(where_) refused \(wording.credentials) (SQLSTATE \(state): \(message)): check the user and password of the --database URL")
                 }
                 if state == "3D000" {
-                    return ServiceError(.internalFailure, "the service's database \(where_) does not exist (\(message)): create it (createdb) or correct the --database URL")
+                    return ServiceError(.internalFailure, "\(wording.database) \(where_) does not exist (\(message)): create it (createdb) or correct the --database URL")
                 }
-                return ServiceError(.internalFailure, "the service's database at \(where_) failed the request (SQLSTATE \(state): \(message)): the request was not carried out")
+                return ServiceError(.internalFailure, "\(wording.database) at \(where_) failed the request (SQLSTATE \(state): \(message)): \(wording.notDone)")
             }
             let why = psql.underlying.map { "\($0)" } ?? "\(psql.code)"
-            return ServiceError(.internalFailure, "the service's database at \(where_) cannot be reached (\(why)): \(retry)")
+            return ServiceError(.internalFailure, "\(wording.database) at \(where_) cannot be reached (\(why)): \(retry)")
         }
         if let waited {
-            return ServiceError(.internalFailure, "the service's database at \(where_) cannot be reached (no connection within \(waited): \(error)): \(retry)")
+            return ServiceError(.internalFailure, "\(wording.database) at \(where_) cannot be reached (no connection within \(waited): \(error)): \(retry)")
         }
-        return ServiceError(.internalFailure, "the service's database at \(where_) failed the request (\(error)): the request was not carried out")
+        return ServiceError(.internalFailure, "\(wording.database) at \(where_) failed the request (\(error)): \(wording.notDone)")
     }
 }
 
 extension PostgresClaimStore: ClaimStore {}
+
+/// The words of the store's failure messages, by whom they reach.
+public enum FailureWording: Sendable {
+    /// A request's client, through a 500 from `serve`.
+    case service
+    /// Whoever runs a command on the database.
+    case command
+
+    var database: String { self == .service ? "the service's database" : "the database" }
+    var credentials: String { self == .service ? "the service's credentials" : "the command's credentials" }
+    var notDone: String { self == .service ? "the request was not carried out" : "nothing was changed" }
+    var retry: String {
+        self == .service ? "the request was not carried out; retry it. The service reconnects by itself when the database is back"
+            : "nothing was changed; run the command again once the database can be reached"
+    }
+}
 
 /// No connection could be leased within `wait`.
 struct NoConnection: Error {

@@ -107,7 +107,7 @@ enum FleetPrincipals {
         logger.logLevel = .critical
         let store: PostgresClaimStore
         do throws(DatabaseURL.Invalid) {
-            store = try PostgresClaimStore(url: url, logger: logger, connectionWait: .seconds(5))
+            store = try PostgresClaimStore(url: url, logger: logger, connectionWait: .seconds(5), wording: .command)
         } catch {
             throw CommandFailure("--database: \(error)")
         }

@@ -41,7 +41,7 @@ struct StoreCommand: AsyncParsableCommand {
                 // Errors only: the command's own line says what failed, once.
                 var logger = Logger(label: "clickbridge.database")
                 logger.logLevel = .error
-                let store = try PostgresClaimStore(url: url, logger: logger)
+                let store = try PostgresClaimStore(url: url, logger: logger, wording: .command)
                 defer { store.close() }
                 let copied: StoreCopy.Copied
                 do {

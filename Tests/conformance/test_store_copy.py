@@ -165,4 +165,6 @@ def test_an_unreachable_database_is_one_line_and_a_failure(tmp_path, workdir):
     assert r.returncode != 0
     line = one_line(r.stderr)
     assert f"127.0.0.1:{port}/fleet cannot be reached" in line, line
+    assert "nothing was changed; run the command again once the database can be reached" in line, line
+    assert "service" not in line, line
     assert "secret" not in line

@@ -18,11 +18,13 @@ public enum CredentialsAdmin {
         return profile
     }
 
-    /// Rotates a principal's key; returns the profile before and after.
-    public static func rotate(name: String, in file: inout CredentialsFile, now: Date) throws(CredentialsFileError) -> (old: CredentialProfile, new: CredentialProfile) {
+    /// Rotates a principal's key; returns the profile before and after. `holder` names where the
+    /// principals are kept, for the message when `name` is not among them.
+    public static func rotate(name: String, in file: inout CredentialsFile, now: Date,
+                              holder: String = "the file") throws(CredentialsFileError) -> (old: CredentialProfile, new: CredentialProfile) {
         guard let i = file.profiles.firstIndex(where: { $0.name == name }) else {
             let names = file.profiles.map(\.name).joined(separator: ", ")
-            throw CredentialsFileError(line: nil, "no principal '\(name)'; the file has: \(names.isEmpty ? "none" : names)")
+            throw CredentialsFileError(line: nil, "no principal '\(name)'; \(holder) has: \(names.isEmpty ? "none" : names)")
         }
         let old = file.profiles[i]
         file.profiles[i] = KeyRotation.rotate(old, now: now)
