@@ -18,6 +18,16 @@ public final class ClaimServiceMetrics: Sendable {
         public static let poolWait = "clickbridge_database_pool_wait_seconds"
     }
 
+    /// What each metric counts, for Prometheus's HELP lines (README.md says what to watch).
+    public static let help: [String: String] = [
+        Name.requests: "Requests answered, by operation (unknown when no route matched) and HTTP status.",
+        Name.requestDuration: "Time from a request's arrival to its answer, by operation.",
+        Name.eventsIngested: "New device events stored; a resent duplicate is not counted.",
+        Name.callbacks: "Click-callback attempts by outcome: delivered, retried (to be tried again) or dead (given up).",
+        Name.databaseErrors: "Calls that failed for the database's own reasons, each answered 500.",
+        Name.poolWait: "Time calls waited for a connection of the PostgreSQL pool.",
+    ]
+
     /// A request's counter is keyed by these two, bounded: the known operations and the statuses
     /// the service answers.
     private struct RequestKey: Hashable {

@@ -33,8 +33,29 @@ public struct PrometheusMetrics: Sendable {
         MetricsSystem.bootstrap(factory)
     }
 
-    /// Every metric in Prometheus's text format.
+    /// Every metric in Prometheus's text format, each family with its HELP line.
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        Self.addingHelp(to: registry.emitToBuffer(), from: ClaimServiceMetrics.help)
+    }
+
+    /// swift-prometheus writes a HELP line only for a metric made through its own API with a help
+    /// text; swift-metrics, through which the service makes its metrics, has no place for one. So
+    /// each family's HELP goes in here, before its TYPE line, as the text format puts it.
+    static func addingHelp(to exposition: [UInt8], from help: [String: String]) -> [UInt8] {
+        let typePrefix = Array("# TYPE ".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(exposition.count + 128 * help.count)
+        var lines = exposition.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        for line in lines {
+            if line.starts(with: typePrefix) {
+                let name = line.dropFirst(typePrefix.count).prefix { $0 != UInt8(ascii: " ") }
+                if let text = help[String(decoding: name, as: UTF8.self)] {
+                    out += Array("# HELP ".utf8) + name + [UInt8(ascii: " ")] + Array(text.utf8) + [UInt8(ascii: "\n")]
+                }
+            }
+            out += line + [UInt8(ascii: "\n")]
+        }
+        return out
     }
 }

@@ -52,6 +52,11 @@ struct MetricsTests {
         #expect(sum > 0)
         #expect(after.text.contains("# TYPE \(Name.requestDuration) histogram"))
         #expect(after.text.contains("# TYPE \(Name.requests) counter"))
+        // Each family's HELP line comes right before its TYPE line, as Prometheus's text format has it.
+        for name in [Name.requests, Name.requestDuration] {
+            let help = try #require(ClaimServiceMetrics.help[name])
+            #expect(after.text.contains("# HELP \(name) \(help)\n# TYPE \(name) "), "\(after.text)")
+        }
         #expect(after[#"\#(Name.requestDuration)_count{operation="RegisterDevice"}"#] == 1)
     }
 
