@@ -79,25 +79,10 @@ public struct ClaimServer: Service {
     public static func start(
         configuration: ClaimServiceConfiguration, logger: Logger = Logger(label: "clickbridge.service")
     ) async throws -> RunningClaimServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let server = try ClaimServer(configuration: configuration, logger: logger) { port in
-            continuation.yield(port)
-            continuation.finish()
+        let started = try await ListeningService.start(logger: logger, notStarted: ClaimServerError.didNotStart) { onListening in
+            try ClaimServer(configuration: configuration, logger: logger, onListening: onListening)
         }
-        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
-        let task = Task { try await group.run() }
-        // If the server fails to bind, run() throws and the stream never yields: watch for that.
-        let failure = Task {
-            if case .failure = await task.result { continuation.finish() }
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            failure.cancel()
-            try await task.value
-            throw ClaimServerError.didNotStart
-        }
-        failure.cancel()
-        return RunningClaimServer(port: port, group: group, task: task, connections: server.connections)
+        return RunningClaimServer(port: started.port, group: started.group, task: started.task, connections: started.server.connections)
     }
 
     /// The registry of the server's connections, with its cap: configured, or derived from the

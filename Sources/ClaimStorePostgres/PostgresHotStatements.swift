@@ -7,39 +7,27 @@ import PostgresNIO
 /// parses and plans each time.
 enum PostgresHotStatements {
     /// The principal holding an access key as its current or previous key (every signed request).
-    struct PrincipalByKey: PostgresPreparedStatement {
+    struct PrincipalByKey: OneTextParameter {
         static let sql = """
             SELECT \(PostgresClaimStore.principalColumns) FROM principal
             WHERE access_key_id = $1 OR previous_access_key_id = $1 ORDER BY seq LIMIT 1
             """
-        static let bindingDataTypes: [PostgresDataType] = [.text]
         let accessKeyId: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(accessKeyId)
-            return bindings
-        }
+        var parameter: String { accessKeyId }
 
         func decodeRow(_ row: PostgresRow) throws -> CredentialProfile { try PostgresClaimStore.principal(row) }
     }
 
     /// A device and its tags, in one snapshot (DescribeDevice).
-    struct DeviceWithTagsByID: PostgresPreparedStatement {
+    struct DeviceWithTagsByID: OneTextParameter {
         static let sql = """
             SELECT \(PostgresClaimStore.deviceColumns),
                    ARRAY(SELECT key FROM device_tag WHERE device_tag.device_id = device.device_id ORDER BY key),
                    ARRAY(SELECT value FROM device_tag WHERE device_tag.device_id = device.device_id ORDER BY key)
             FROM device WHERE device_id = $1
             """
-        static let bindingDataTypes: [PostgresDataType] = [.text]
         let deviceId: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(deviceId)
-            return bindings
-        }
+        var parameter: String { deviceId }
 
         func decodeRow(_ row: PostgresRow) throws -> DeviceWithTags {
             let columns = row.makeRandomAccess()
@@ -51,16 +39,10 @@ enum PostgresHotStatements {
     }
 
     /// A device, and whether any event has reported its remaining life yet (ingest's first statement).
-    struct DeviceForIngest: PostgresPreparedStatement {
+    struct DeviceForIngest: OneTextParameter {
         static let sql = "SELECT \(PostgresClaimStore.deviceColumns), remaining_life_known FROM device WHERE device_id = $1"
-        static let bindingDataTypes: [PostgresDataType] = [.text]
         let deviceId: String
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 1)
-            bindings.append(deviceId)
-            return bindings
-        }
+        var parameter: String { deviceId }
 
         func decodeRow(_ row: PostgresRow) throws -> (DeviceRecord, Bool) {
             (try PostgresClaimStore.device(row), try row.makeRandomAccess()[12].decode(Bool.self))
@@ -115,5 +97,20 @@ enum PostgresHotStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Bool { try row.decode(Bool.self) }
+    }
+}
+
+/// A prepared statement whose one parameter, `$1`, is a text.
+protocol OneTextParameter: PostgresPreparedStatement {
+    var parameter: String { get }
+}
+
+extension OneTextParameter {
+    static var bindingDataTypes: [PostgresDataType] { [.text] }
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(parameter)
+        return bindings
     }
 }

@@ -1,3 +1,4 @@
+import ClaimService
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -15,25 +16,11 @@ struct RunningMetricsServer {
     struct DidNotStart: Error {}
 
     static func start(_ metrics: PrometheusMetrics) async throws -> RunningMetricsServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
         let logger = Logger(label: "clickbridge.metrics")
-        let server = MetricsServer(host: "127.0.0.1", port: 0, metrics: metrics, logger: logger) { port in
-            continuation.yield(port)
-            continuation.finish()
+        let started = try await ListeningService.start(logger: logger, notStarted: DidNotStart()) { onListening in
+            MetricsServer(host: "127.0.0.1", port: 0, metrics: metrics, logger: logger, onListening: onListening)
         }
-        let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
-        let task = Task { try await group.run() }
-        let failure = Task {
-            if case .failure = await task.result { continuation.finish() }
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            failure.cancel()
-            try await task.value
-            throw DidNotStart()
-        }
-        failure.cancel()
-        return RunningMetricsServer(port: port, group: group, task: task)
+        return RunningMetricsServer(port: started.port, group: started.group, task: started.task)
     }
 
     func stop() async {
