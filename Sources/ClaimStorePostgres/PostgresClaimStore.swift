@@ -56,7 +56,8 @@ public final class PostgresClaimStore: Sendable {
     /// Starts the pool (it connects when first used). `close()` stops it. `importing`: principals
     /// of a credentials file, added by the first call that reaches the database, before any
     /// request is answered, so no request is refused for want of a key the file has. `metrics`:
-    /// where database errors and pool waits are counted (`serve --metrics-listen`).
+    /// where database errors and pool waits are counted (`serve --metrics-listen`). `wording`: whom
+    /// failure messages address, a client of `serve` or whoever runs a command.
     public init(url: DatabaseURL, logger: Logger, connectionWait: Duration = .seconds(10),
                 importing principalsToImport: (file: CredentialsFile, path: String)? = nil,
                 metrics: ClaimServiceMetrics? = nil, wording: FailureWording = .service) throws(DatabaseURL.Invalid) {
