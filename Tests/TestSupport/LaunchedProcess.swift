@@ -134,8 +134,8 @@ public final class LaunchedProcess: @unchecked Sendable {
         exitStatus() & 0x7f == 0 ? .exit : .uncaughtSignal
     }
 
-    /// SIGTERM, as `Process.terminate()` sends.
-    /// Sends SIGTERM, unless the child has exited (its pid may be another process's by then).
+    /// SIGTERM, as `Process.terminate()` sends; nothing once the child has exited and been reaped
+    /// (its pid may be another process's by then).
     public func terminate() {
         state.lock()
         defer { state.unlock() }
