@@ -134,6 +134,15 @@ public final class LaunchedProcess: @unchecked Sendable {
         exitStatus() & 0x7f == 0 ? .exit : .uncaughtSignal
     }
 
+    /// Runs the shell `command` once the test process has gone, however it went: a watcher that
+    /// waits for the tests' pid, for clean-up that must happen even when the tests crash.
+    public static func afterTheTests(_ command: String) throws {
+        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done\n" + command
+        // setsid: not in the tests' process group, so a ^C to the tests does not stop it before
+        // it has cleaned up.
+        _ = try LaunchedProcess("/usr/bin/setsid", ["/bin/sh", "-c", script], outlivesTests: true)
+    }
+
     /// SIGTERM, as `Process.terminate()` sends; nothing once the child has exited and been reaped
     /// (its pid may be another process's by then).
     public func terminate() {

@@ -4,9 +4,9 @@ import Glibc
 import Foundation
 
 /// The test process's own scratch directory in TMPDIR. Tests make their directories inside it
-/// rather than in TMPDIR itself, and it goes when the process ends, however it ends: a watcher
-/// started with it waits for the tests' pid to go, as the PostgreSQL cluster's does. Before it,
-/// each run of the suite left some hundreds of directories in /tmp.
+/// rather than in TMPDIR itself, and it goes when the process ends, however it ends
+/// (`LaunchedProcess.afterTheTests`), as the PostgreSQL cluster does. Before it, each run of the
+/// suite left some hundreds of directories in /tmp.
 public let testScratch: URL = {
     let base = FileManager.default.temporaryDirectory.path
     var template = Array("\(base)/clickbridge-tests-\(getpid())-XXXXXX".utf8CString)
@@ -18,8 +18,6 @@ public let testScratch: URL = {
     let path = String(cString: made)
     // Readable by others: some tests hand files to processes run as another user.
     chmod(path, 0o755)
-    let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; rm -rf '\(path)'"
-    // setsid: a ^C to the tests must not stop the watcher before it has cleaned up.
-    _ = try? LaunchedProcess("/usr/bin/setsid", ["/bin/sh", "-c", script], outlivesTests: true)
+    try? LaunchedProcess.afterTheTests("rm -rf '\(path)'")
     return URL(fileURLWithPath: path, isDirectory: true)
 }()

@@ -180,14 +180,10 @@ private struct Cluster: Sendable {
     /// cluster deleted.
     func dropWithTestProcess() throws {
         let asUser = osUser.map { "runuser -u \($0) -- " } ?? ""
-        let script = """
-            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+        try LaunchedProcess.afterTheTests("""
             if [ -f '\(directory)/data/postmaster.pid' ]; then \(asUser)'\(binaries)/pg_ctl' -D '\(directory)/data' -m immediate -w stop; fi
             rm -rf '\(directory)'
-            """
-        // setsid: not in the tests' process group, so a ^C to the tests does not stop it before
-        // it has cleaned up.
-        _ = try LaunchedProcess("/usr/bin/setsid", ["/bin/sh", "-c", script], outlivesTests: true)
+            """)
     }
 
     /// Runs a PostgreSQL binary to its end, as the unprivileged user when `asOSUser` and the tests
