@@ -120,6 +120,7 @@ let serviceTargets: [Target] = [
     .testTarget(name: "ClaimServiceTests", dependencies: [
         "ClaimService", "ClaimStorePostgres", "MetricsEndpoint", "OneClick", "CTestSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ]),
     .testTarget(name: "QuietRuntimeTests", dependencies: ["QuietRuntime", "CTestSupport"]),
     // Here rather than with the core targets: it runs the built binary and rsvg-convert (TestSupport).

@@ -29,7 +29,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var readingBody = false
     /// Requests whose head has arrived and whose response has not ended (HTTP/1.1 pipelining).
     private var unanswered = 0
-    private var deadline: Scheduled<Void>?
+    /// When the connection must have made progress, and what it is waiting for; nil when busy.
+    private var deadline: (at: NIODeadline, timeout: Duration, waitingFor: String)?
+    /// The one timer that enforces `deadline`. Moving the deadline later does not touch it: when
+    /// it fires early, it sets itself again for the deadline then in force. So a request costs no
+    /// timer scheduled and cancelled in the steady state, only when its deadline is earlier.
+    private var timer: (at: NIODeadline, task: Scheduled<Void>)?
     /// Armed while the connection is unwritable (its client does not read).
     private var stalled: Scheduled<Void>?
 
@@ -49,12 +54,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelDeadline()
+        stopTimer()
         cancelStall()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelDeadline()
+        stopTimer()
         cancelStall()
         context.fireChannelInactive()
     }
@@ -122,17 +127,38 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: Duration, waitingFor what: String) {
-        cancelDeadline()
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
-            deadline = nil
-            logger.debug("closing a connection from \(context.channel.remoteAddress?.description ?? "?"): no \(what) within \(timeout)")
-            context.close(promise: nil)
-        }
+        let at = context.eventLoop.now + TimeAmount(timeout)
+        deadline = (at, timeout, what)
+        if let timer, timer.at <= at { return }
+        setTimer(context, at: at)
     }
 
+    private func setTimer(_ context: ChannelHandlerContext, at: NIODeadline) {
+        timer?.task.cancel()
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
+            timer = nil
+            guard let deadline else { return }
+            guard context.eventLoop.now >= deadline.at else {
+                setTimer(context, at: deadline.at)
+                return
+            }
+            self.deadline = nil
+            logger.debug("closing a connection from \(context.channel.remoteAddress?.description ?? "?"): no \(deadline.waitingFor) within \(deadline.timeout)")
+            context.close(promise: nil)
+        }
+        timer = (at, task)
+    }
+
+    /// Leaves the timer set: it finds no deadline when it fires. Only a connection that goes away
+    /// cancels it (`stopTimer`).
     private func cancelDeadline() {
-        deadline?.cancel()
         deadline = nil
+    }
+
+    private func stopTimer() {
+        deadline = nil
+        timer?.task.cancel()
+        timer = nil
     }
 
     private func cancelStall() {

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
+import NIOHTTPTypes
+import HTTPTypes
 import OneClick
 import Synchronization
 import TestSupport
@@ -193,6 +195,58 @@ import Testing
         #expect(registry.queuedStamps <= 2 * (2 * registry.count + 65))
         registry.remove(id)
         #expect(registry.count == 0)
+    }
+
+    /// ConnectionGuard keeps one timer per connection and moves it only when a deadline comes
+    /// earlier; these walk through both directions on virtual time.
+    static func guardedChannel(_ limits: ConnectionLimits) throws -> (EmbeddedEventLoop, EmbeddedChannel) {
+        let loop = EmbeddedEventLoop()
+        let registry = ConnectionRegistry(cap: 8, capSource: "test", logger: Logger(label: "test"))
+        let channel = EmbeddedChannel(handler: ConnectionGuard(registry: registry, limits: limits, logger: Logger(label: "test")), loop: loop)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return (loop, channel)
+    }
+
+    static let head = HTTPRequestPart.head(HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/devices/G030PM0123456789/events"))
+
+    @Test("a deadline moved later than the timer is kept: the timer fires early, finds time left, and waits again")
+    func laterDeadlineOutlivesEarlierTimer() throws {
+        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(10), idleTimeout: .seconds(75), bodyTimeout: .seconds(30)))
+        loop.advanceTime(by: .seconds(1))
+        try channel.writeInbound(Self.head)              // body deadline: 31 s; the header timer (10 s) stays
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(10))
+        #expect(channel.isActive)
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))  // answered at 10 s: idle deadline 85 s
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(84))
+        #expect(channel.isActive)
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(85))
+        #expect(!channel.isActive)
+    }
+
+    @Test("a deadline earlier than the timer moves the timer: a body that stops is closed at its own deadline")
+    func earlierDeadlineMovesTheTimer() throws {
+        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(60), idleTimeout: .seconds(75), bodyTimeout: .seconds(5)))
+        loop.advanceTime(by: .seconds(1))
+        try channel.writeInbound(Self.head)              // body deadline 6 s, before the header timer's 60 s
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(5))
+        #expect(channel.isActive)
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(6))
+        #expect(!channel.isActive)
+    }
+
+    @Test("a busy connection has no deadline: the timer fires, finds none, and the connection stays")
+    func busyConnectionOutlivesItsTimer() throws {
+        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(10), idleTimeout: .seconds(75), bodyTimeout: .seconds(30)))
+        try channel.writeInbound(Self.head)
+        try channel.writeInbound(HTTPRequestPart.end(nil))   // busy: answering takes as long as it takes
+        loop.advanceTime(by: .seconds(3600))
+        #expect(channel.isActive)
+        try channel.writeOutbound(HTTPResponsePart.end(nil)) // answered: idle deadline 75 s from now
+        loop.advanceTime(by: .seconds(74))
+        #expect(channel.isActive)
+        loop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive)
     }
 
     @Test("the cap's log: a warning the first time, then a count at most once per interval")
