@@ -55,6 +55,41 @@ struct CanonicalRequestTests {
         #expect(AmzDate(secondsSince1970: -1).timestamp == "19691231T235959Z")
     }
 
+    /// Every string of up to `length` symbols from `alphabet`.
+    static func allStrings(of alphabet: [String], upTo length: Int) -> [String] {
+        var all = [""], last = [""]
+        for _ in 0..<length {
+            last = last.flatMap { prefix in alphabet.map { prefix + $0 } }
+            all += last
+        }
+        return all
+    }
+
+    // The quick checks let most paths and header values through unchanged; on every short string
+    // they must agree exactly with the long way round.
+    @Test func pathQuickCheckAgreesWithTheLongWay() {
+        for path in Self.allStrings(of: ["/", ".", "a"], upTo: 7) where !path.isEmpty {
+            #expect(CanonicalRequest.isNormalized(path) == (CanonicalRequest.rebuiltPath(path) == path), "\(path)")
+        }
+    }
+
+    @Test func headerValueQuickCheckAgreesWithTheLongWay() {
+        for value in Self.allStrings(of: [" ", "\t", "\r", "\n", "a"], upTo: 6) {
+            #expect(CanonicalRequest.isNormalizedHeaderValue(value) == (CanonicalRequest.collapsedWhitespace(value) == value), "\(value.debugDescription)")
+        }
+    }
+
+    @Test func amzDateFormatsLikeItsParts() {
+        // The digit-by-digit formatter against padded parts, across leap days, month ends and
+        // years of fewer than four digits; beyond four digits both take the long way.
+        for seconds in stride(from: Int64(-62_167_219_200), through: 253_402_300_799, by: 86_400 * 37 + 3_661) {
+            let date = AmzDate(secondsSince1970: seconds)
+            let text = date.timestamp
+            #expect(text.count == 16 && date.day == String(text.prefix(8)))
+            #expect(AmzDate(parsing: text) == date, "\(seconds) \(text)")
+        }
+    }
+
     @Test func constantTimeEquals() {
         #expect(SigV4Crypto.constantTimeEquals([1, 2, 3], [1, 2, 3]))
         #expect(!SigV4Crypto.constantTimeEquals([1, 2, 3], [1, 2, 4]))

@@ -5,6 +5,7 @@ public enum AWSPercentEncoding {
     /// Encodes every byte outside the unreserved set; with `keepSlash`, `/` stays as it is
     /// (the canonical URI keeps its segments).
     public static func encode(_ string: String, keepSlash: Bool = false) -> String {
+        if string.utf8.allSatisfy({ isUnreserved($0) || (keepSlash && $0 == UInt8(ascii: "/")) }) { return string }
         var out = [UInt8]()
         out.reserveCapacity(string.utf8.count)
         for byte in string.utf8 {

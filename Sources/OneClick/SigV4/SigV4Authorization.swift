@@ -63,6 +63,7 @@ extension ArraySlice<UInt8> {
     /// `split` with its closure cost 12,000 instructions on one Authorization header.
     fileprivate func fields(separatedBy separator: UInt8, omittingEmpty: Bool = true) -> [ArraySlice<UInt8>] {
         var result: [ArraySlice<UInt8>] = []
+        result.reserveCapacity(8)
         var start = startIndex
         for i in indices where self[i] == separator {
             if !omittingEmpty || i > start { result.append(self[start..<i]) }

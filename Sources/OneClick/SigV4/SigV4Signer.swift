@@ -41,7 +41,7 @@ public struct SigV4Signer: Sendable {
         toSign.append(("X-Amz-Date", amz.timestamp))
         let canonical = CanonicalRequest(method: method, rawPath: rawPath, rawQuery: rawQuery, headers: toSign, payload: body)
         let scope = "\(amz.day)/\(region)/\(service)/aws4_request"
-        let stringToSign = SigV4Crypto.stringToSign(amzDate: amz.timestamp, scope: scope, canonicalRequestHash: canonical.hashHex)
+        let stringToSign = SigV4Crypto.stringToSign(amzDate: amz.timestamp, scope: scope, canonicalRequestHash: canonical.hash)
         let key = SigV4Crypto.signingKey(secret: secretAccessKey, day: amz.day, region: region, service: service)
         let signature = SigV4Crypto.hex(SigV4Crypto.signature(key: key, stringToSign: stringToSign))
         let authorization = "\(SigV4Crypto.algorithm) Credential=\(accessKeyId)/\(scope), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"

@@ -68,7 +68,9 @@ struct LowercasedHeaders {
     init(_ headers: [(name: String, value: String)]) { self.headers = headers }
 
     func values(of name: String) -> [String] {
-        headers.filter { $0.name == name }.map(\.value)
+        var found: [String] = []
+        for header in headers where header.name == name { found.append(header.value) }
+        return found
     }
 }
 
@@ -141,6 +143,7 @@ public struct SigV4Verifier: Sendable {
         }
 
         var signed: [(name: String, value: String)] = []
+        signed.reserveCapacity(auth.signedHeaders.count)
         for name in auth.signedHeaders {
             // A signed header the request lacks signs as empty, so the signature will not match.
             let values = headers.values(of: name)
@@ -149,15 +152,15 @@ public struct SigV4Verifier: Sendable {
         }
         let canonical = CanonicalRequest(method: request.method, rawPath: request.rawPath, rawQuery: request.rawQuery,
                                          headers: signed, payload: request.body)
-        let stringToSign = SigV4Crypto.stringToSign(amzDate: amzDateText, scope: auth.scope, canonicalRequestHash: canonical.hashHex)
+        let stringToSign = SigV4Crypto.stringToSignBytes(amzDate: amzDateText, scope: auth.scope, canonicalRequestHash: canonical.hash)
         var mac = keyCache.mac(accessKeyId: auth.accessKeyId, secret: identity.secretAccessKey, day: auth.day,
                                region: auth.region, service: auth.service)
-        mac.update(data: Array(stringToSign.utf8))
+        mac.update(data: stringToSign)
         let expected = Array(mac.finalize())
         guard let given = SigV4Crypto.unhex(auth.signature), SigV4Crypto.constantTimeEquals(expected, given) else {
             throw SigV4Failure(.signatureMismatch,
                                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-                               canonicalRequest: canonical.text, stringToSign: stringToSign)
+                               canonicalRequest: canonical.text, stringToSign: String(decoding: stringToSign, as: UTF8.self))
         }
         return SigV4Principal(name: identity.principal, accountId: identity.accountId, accessKeyId: auth.accessKeyId,
                               region: auth.region, generation: identity.generation,
