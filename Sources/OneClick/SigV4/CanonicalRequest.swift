@@ -55,8 +55,6 @@ public struct CanonicalRequest: Sendable {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public var hashHex: String { SigV4Crypto.hex(hash) }
-
     /// SHA-256 of `text`.
     public var hash: SHA256Digest { SHA256.hash(data: bytes) }
 
