@@ -27,14 +27,11 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var id: UInt64?
     private var started = false
     private var readingBody = false
+    /// When the current request's head arrived, while its body has not ended.
+    private var headArrivedAt: NIODeadline?
     /// Requests whose head has arrived and whose response has not ended (HTTP/1.1 pipelining).
     private var unanswered = 0
-    /// When the connection must have made progress, and what it is waiting for; nil when busy.
-    private var deadline: (at: NIODeadline, timeout: Duration, waitingFor: String)?
-    /// The one timer that enforces `deadline`. Moving the deadline later does not touch it: when
-    /// it fires early, it sets itself again for the deadline then in force. So a request costs no
-    /// timer scheduled and cancelled in the steady state, only when its deadline is earlier.
-    private var timer: (at: NIODeadline, task: Scheduled<Void>)?
+    private var deadline: Scheduled<Void>?
     /// Armed while the connection is unwritable (its client does not read).
     private var stalled: Scheduled<Void>?
 
@@ -54,12 +51,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        stopTimer()
+        cancelDeadline()
         cancelStall()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        stopTimer()
+        cancelDeadline()
         cancelStall()
         context.fireChannelInactive()
     }
@@ -83,16 +80,28 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .head:
             unanswered += 1
             readingBody = true
-            arm(context, limits.bodyTimeout, waitingFor: "its request body")
+            headArrivedAt = context.eventLoop.now
+            cancelDeadline()
             enter(.body)
         case .body:
             break
         case .end:
             readingBody = false
+            headArrivedAt = nil
             cancelDeadline()
             enter(.busy)
         }
         context.fireChannelRead(data)
+    }
+
+    // The body deadline is set only when a read ends with the body still to come. Most requests
+    // arrive whole in one read, and a timer set and cancelled for each cost about 4,000
+    // instructions a request.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if readingBody, deadline == nil, let headArrivedAt {
+            arm(context, at: headArrivedAt + TimeAmount(limits.bodyTimeout), limits.bodyTimeout, waitingFor: "its request body")
+        }
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -127,38 +136,21 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: Duration, waitingFor what: String) {
-        let at = context.eventLoop.now + TimeAmount(timeout)
-        deadline = (at, timeout, what)
-        if let timer, timer.at <= at { return }
-        setTimer(context, at: at)
+        arm(context, at: context.eventLoop.now + TimeAmount(timeout), timeout, waitingFor: what)
     }
 
-    private func setTimer(_ context: ChannelHandlerContext, at: NIODeadline) {
-        timer?.task.cancel()
-        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
-            timer = nil
-            guard let deadline else { return }
-            guard context.eventLoop.now >= deadline.at else {
-                setTimer(context, at: deadline.at)
-                return
-            }
-            self.deadline = nil
-            logger.debug("closing a connection from \(context.channel.remoteAddress?.description ?? "?"): no \(deadline.waitingFor) within \(deadline.timeout)")
+    private func arm(_ context: ChannelHandlerContext, at: NIODeadline, _ timeout: Duration, waitingFor what: String) {
+        cancelDeadline()
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: at) { [self] in
+            deadline = nil
+            logger.debug("closing a connection from \(context.channel.remoteAddress?.description ?? "?"): no \(what) within \(timeout)")
             context.close(promise: nil)
         }
-        timer = (at, task)
     }
 
-    /// Leaves the timer set: it finds no deadline when it fires. Only a connection that goes away
-    /// cancels it (`stopTimer`).
     private func cancelDeadline() {
+        deadline?.cancel()
         deadline = nil
-    }
-
-    private func stopTimer() {
-        deadline = nil
-        timer?.task.cancel()
-        timer = nil
     }
 
     private func cancelStall() {

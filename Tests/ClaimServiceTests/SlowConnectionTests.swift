@@ -197,8 +197,8 @@ import Testing
         #expect(registry.count == 0)
     }
 
-    /// ConnectionGuard keeps one timer per connection and moves it only when a deadline comes
-    /// earlier; these walk through both directions on virtual time.
+    /// ConnectionGuard sets a body deadline only when a read ends with the body still to come;
+    /// these walk through it on virtual time.
     static func guardedChannel(_ limits: ConnectionLimits) throws -> (EmbeddedEventLoop, EmbeddedChannel) {
         let loop = EmbeddedEventLoop()
         let registry = ConnectionRegistry(cap: 8, capSource: "test", logger: Logger(label: "test"))
@@ -208,44 +208,46 @@ import Testing
     }
 
     static let head = HTTPRequestPart.head(HTTPRequest(method: .post, scheme: nil, authority: "127.0.0.1", path: "/devices/G030PM0123456789/events"))
+    static let limits = ConnectionLimits(headerTimeout: .seconds(10), idleTimeout: .seconds(75), bodyTimeout: .seconds(5))
 
-    @Test("a deadline moved later than the timer is kept: the timer fires early, finds time left, and waits again")
-    func laterDeadlineOutlivesEarlierTimer() throws {
-        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(10), idleTimeout: .seconds(75), bodyTimeout: .seconds(30)))
+    @Test("a body still to come when a read ends has the body deadline from its head; later parts do not extend it")
+    func bodyDeadlineFromTheHead() throws {
+        let (loop, channel) = try Self.guardedChannel(Self.limits)
         loop.advanceTime(by: .seconds(1))
-        try channel.writeInbound(Self.head)              // body deadline: 31 s; the header timer (10 s) stays
-        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(10))
-        #expect(channel.isActive)
-        try channel.writeInbound(HTTPRequestPart.end(nil))
-        try channel.writeOutbound(HTTPResponsePart.end(nil))  // answered at 10 s: idle deadline 85 s
-        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(84))
-        #expect(channel.isActive)
-        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(85))
-        #expect(!channel.isActive)
-    }
-
-    @Test("a deadline earlier than the timer moves the timer: a body that stops is closed at its own deadline")
-    func earlierDeadlineMovesTheTimer() throws {
-        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(60), idleTimeout: .seconds(75), bodyTimeout: .seconds(5)))
-        loop.advanceTime(by: .seconds(1))
-        try channel.writeInbound(Self.head)              // body deadline 6 s, before the header timer's 60 s
-        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(5))
+        try channel.writeInbound(Self.head)                        // a read that ends after the head: deadline 6 s
+        loop.advanceTime(by: .seconds(3))
+        try channel.writeInbound(HTTPRequestPart.body(ByteBuffer(string: "{")))  // 4 s: a part, not the end
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .milliseconds(5_999))
         #expect(channel.isActive)
         loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(6))
         #expect(!channel.isActive)
     }
 
-    @Test("a busy connection has no deadline: the timer fires, finds none, and the connection stays")
-    func busyConnectionOutlivesItsTimer() throws {
-        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(10), idleTimeout: .seconds(75), bodyTimeout: .seconds(30)))
-        try channel.writeInbound(Self.head)
-        try channel.writeInbound(HTTPRequestPart.end(nil))   // busy: answering takes as long as it takes
-        loop.advanceTime(by: .seconds(3600))
+    @Test("a request whole in one read sets no body deadline: busy, it is never closed; answered, the idle deadline runs")
+    func wholeRequestInOneRead() throws {
+        let (loop, channel) = try Self.guardedChannel(Self.limits)
+        let pipeline = channel.pipeline.syncOperations
+        pipeline.fireChannelRead(NIOAny(Self.head))                // head, body and end in one read
+        pipeline.fireChannelRead(NIOAny(HTTPRequestPart.body(ByteBuffer(string: "{}"))))
+        pipeline.fireChannelRead(NIOAny(HTTPRequestPart.end(nil)))
+        pipeline.fireChannelReadComplete()
+        loop.advanceTime(by: .seconds(3600))                       // past the header and body deadlines: busy
         #expect(channel.isActive)
-        try channel.writeOutbound(HTTPResponsePart.end(nil)) // answered: idle deadline 75 s from now
+        try channel.writeOutbound(HTTPResponsePart.end(nil))       // answered: idle deadline 75 s from now
         loop.advanceTime(by: .seconds(74))
         #expect(channel.isActive)
         loop.advanceTime(by: .seconds(1))
+        #expect(!channel.isActive)
+    }
+
+    @Test("a head cancels the idle deadline, and the body deadline replaces it")
+    func headReplacesTheIdleDeadline() throws {
+        let (loop, channel) = try Self.guardedChannel(ConnectionLimits(headerTimeout: .seconds(10), idleTimeout: .seconds(75), bodyTimeout: .seconds(100)))
+        loop.advanceTime(by: .seconds(9))
+        try channel.writeInbound(Self.head)                        // 9 s, before the header deadline: body deadline 109 s
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(108))
+        #expect(channel.isActive)
+        loop.advanceTime(to: .uptimeNanoseconds(0) + .seconds(109))
         #expect(!channel.isActive)
     }
 
