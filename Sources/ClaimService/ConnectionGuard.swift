@@ -26,9 +26,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let logger: Logger
     private var id: UInt64?
     private var started = false
-    private var readingBody = false
     /// When the current request's head arrived, while its body has not ended.
     private var headArrivedAt: NIODeadline?
+    private var readingBody: Bool { headArrivedAt != nil }
     /// Requests whose head has arrived and whose response has not ended (HTTP/1.1 pipelining).
     private var unanswered = 0
     private var deadline: Scheduled<Void>?
@@ -79,14 +79,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head:
             unanswered += 1
-            readingBody = true
             headArrivedAt = context.eventLoop.now
             cancelDeadline()
             enter(.body)
         case .body:
             break
         case .end:
-            readingBody = false
             headArrivedAt = nil
             cancelDeadline()
             enter(.busy)
@@ -98,7 +96,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     // arrive whole in one read, and a timer set and cancelled for each cost about 4,000
     // instructions a request.
     func channelReadComplete(context: ChannelHandlerContext) {
-        if readingBody, deadline == nil, let headArrivedAt {
+        if deadline == nil, let headArrivedAt {
             arm(context, at: headArrivedAt + TimeAmount(limits.bodyTimeout), limits.bodyTimeout, waitingFor: "its request body")
         }
         context.fireChannelReadComplete()
