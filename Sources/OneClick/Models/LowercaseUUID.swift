@@ -28,8 +28,8 @@ extension UUID {
                         out[i] = UInt8(ascii: "-")
                         i += 1
                     }
-                    out[i] = lowercaseHexDigits[Int(byte >> 4)]
-                    out[i + 1] = lowercaseHexDigits[Int(byte & 0x0F)]
+                    out[i] = SigV4Crypto.hexDigits[Int(byte >> 4)]
+                    out[i + 1] = SigV4Crypto.hexDigits[Int(byte & 0x0F)]
                     i += 2
                 }
                 return i
@@ -37,8 +37,6 @@ extension UUID {
         }
     }
 }
-
-private let lowercaseHexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
 private let randomBytes = Mutex(RandomBytes())
 

@@ -249,7 +249,8 @@ public enum SigV4Crypto {
         }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Lower-case hex digits, for the signature, the string to sign and `UUID.lowercasedString`.
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Decodes lower- or upper-case hex; nil if malformed.
     static func unhex(_ text: String) -> [UInt8]? {
